@@ -491,7 +491,7 @@ export class PostgresStore implements Store {
   async requestServiceDeletion(projectId: string, id: string, now: number): Promise<DeleteServiceResult> {
     return this.tx(async (c) => {
       // Endpoint inserts lock the same row first, so the endpoint check below cannot miss one.
-      const r = (await c.query('SELECT status FROM endpoint_services WHERE id = $1 AND project_id = $2 FOR UPDATE', [id, projectId]))
+      const r = (await c.query('SELECT status FROM endpoint_services WHERE id = $1 AND project_id = $2', [id, projectId]))
         .rows[0] as Row | undefined;
       if (!r) return 'missing';
       if ((await c.query('SELECT 1 FROM private_endpoints WHERE service_id = $1 LIMIT 1', [id])).rowCount !== 0) return 'has-endpoints';
@@ -508,7 +508,7 @@ export class PostgresStore implements Store {
 
   async updateServiceRemoteRegions(projectId: string, id: string, regions: string[] | null): Promise<EndpointServiceWithEndpoints | undefined> {
     return this.tx(async (c) => {
-      const r = (await c.query('SELECT * FROM endpoint_services WHERE id = $1 AND project_id = $2 FOR UPDATE', [id, projectId]))
+      const r = (await c.query('SELECT * FROM endpoint_services WHERE id = $1 AND project_id = $2', [id, projectId]))
         .rows[0] as Row | undefined;
       if (!r) return undefined;
       const next = patchService(toEndpointService(r), { supportedRemoteRegions: regions });
@@ -523,7 +523,7 @@ export class PostgresStore implements Store {
       // The service row lock serialises endpoint inserts of one service (seq, duplicates) with its
       // deletion request.
       const s = (
-        await c.query('SELECT status, delete_requested, provider FROM endpoint_services WHERE id = $1 AND project_id = $2 FOR UPDATE', [
+        await c.query('SELECT status, delete_requested, provider FROM endpoint_services WHERE id = $1 AND project_id = $2', [
           e.serviceId,
           e.projectId,
         ])
