@@ -87,6 +87,11 @@ function splitEndpointKey(key: string): [string, string] {
   return [key.slice(0, slash), key.slice(slash + 1)];
 }
 
+/** The patch without keys set to `undefined` (a Partial's absent value), so they change nothing. */
+function defined<P extends object>(patch: P | undefined): P {
+  return Object.fromEntries(Object.entries(patch ?? {}).filter(([, v]) => v !== undefined)) as P;
+}
+
 /** Whether every key of the patch maps to a plain column (so one UPDATE applies it without a read). */
 function plainOnly(patch: object): boolean {
   return Object.keys(patch).every((k) => k in PLAIN_COLUMNS);
@@ -97,7 +102,6 @@ function plainSet(patch: object, firstParam: number): { sets: string[]; values: 
   const sets: string[] = [];
   const values: unknown[] = [];
   for (const [k, v] of Object.entries(patch)) {
-    if (v === undefined) continue;
     values.push(v);
     sets.push(`${PLAIN_COLUMNS[k]} = $${firstParam + values.length - 1}`);
   }
@@ -491,13 +495,13 @@ export class PostgresStore implements Store {
   async requestServiceDeletion(projectId: string, id: string, now: number): Promise<DeleteServiceResult> {
     return this.tx(async (c) => {
       // Endpoint inserts lock the same row first, so the endpoint check below cannot miss one.
-      const r = (await c.query('SELECT status FROM endpoint_services WHERE id = $1 AND project_id = $2', [id, projectId]))
+      const r = (await c.query('SELECT status FROM endpoint_services WHERE id = $1 AND project_id = $2 FOR UPDATE', [id, projectId]))
         .rows[0] as Row | undefined;
       if (!r) return 'missing';
       if ((await c.query('SELECT 1 FROM private_endpoints WHERE service_id = $1 LIMIT 1', [id])).rowCount !== 0) return 'has-endpoints';
       if (r.status !== 'DELETING') {
         await c.query(
-          `UPDATE endpoint_services SET status = 'DELETING', delete_requested = TRUE, status_since = $2, next_reconcile_at = $2,
+          `UPDATE endpoint_services SET status = 'DELETING', delete_requested = TRUE, status_since = $2, next_reconcile_at = $2, lease_owner = NULL, lease_expires_at = NULL,
              version = version + 1 WHERE id = $1`,
           [id, now],
         );
@@ -508,7 +512,7 @@ export class PostgresStore implements Store {
 
   async updateServiceRemoteRegions(projectId: string, id: string, regions: string[] | null): Promise<EndpointServiceWithEndpoints | undefined> {
     return this.tx(async (c) => {
-      const r = (await c.query('SELECT * FROM endpoint_services WHERE id = $1 AND project_id = $2', [id, projectId]))
+      const r = (await c.query('SELECT * FROM endpoint_services WHERE id = $1 AND project_id = $2 FOR UPDATE', [id, projectId]))
         .rows[0] as Row | undefined;
       if (!r) return undefined;
       const next = patchService(toEndpointService(r), { supportedRemoteRegions: regions });
@@ -523,7 +527,7 @@ export class PostgresStore implements Store {
       // The service row lock serialises endpoint inserts of one service (seq, duplicates) with its
       // deletion request.
       const s = (
-        await c.query('SELECT status, delete_requested, provider FROM endpoint_services WHERE id = $1 AND project_id = $2', [
+        await c.query('SELECT status, delete_requested, provider FROM endpoint_services WHERE id = $1 AND project_id = $2 FOR UPDATE', [
           e.serviceId,
           e.projectId,
         ])
@@ -571,7 +575,7 @@ export class PostgresStore implements Store {
       if (!r) return false;
       if (r.status !== 'DELETING') {
         await c.query(
-          `UPDATE private_endpoints SET status = 'DELETING', delete_requested = TRUE, status_since = $3, next_reconcile_at = $3,
+          `UPDATE private_endpoints SET status = 'DELETING', delete_requested = TRUE, status_since = $3, next_reconcile_at = $3, lease_owner = NULL, lease_expires_at = NULL,
              version = version + 1 WHERE service_id = $1 AND endpoint_id = $2`,
           [serviceId, endpointId, now],
         );
@@ -619,7 +623,7 @@ export class PostgresStore implements Store {
           applied += (await c.query('DELETE FROM endpoint_services WHERE id = $1 AND version = $2', [t.key, t.expectedVersion])).rowCount ?? 0;
           continue;
         }
-        const patch = t.patch ?? {};
+        const patch = defined(t.patch);
         if (plainOnly(patch)) {
           const { sets, values } = plainSet(patch, 3);
           const n = await c.query(
@@ -671,7 +675,7 @@ export class PostgresStore implements Store {
             ])).rowCount ?? 0;
           continue;
         }
-        const patch = t.patch ?? {};
+        const patch = defined(t.patch);
         if (plainOnly(patch)) {
           const { sets, values } = plainSet(patch, 4);
           const n = await c.query(
@@ -716,8 +720,8 @@ export class PostgresStore implements Store {
 
   async nextDueAt(): Promise<number | null> {
     const r = await this.one(
-      `SELECT least((SELECT min(next_reconcile_at) FROM endpoint_services WHERE next_reconcile_at IS NOT NULL),
-                    (SELECT min(next_reconcile_at) FROM private_endpoints WHERE next_reconcile_at IS NOT NULL)) AS t`,
+      `SELECT least((SELECT min(greatest(next_reconcile_at, coalesce(lease_expires_at, 0))) FROM endpoint_services WHERE next_reconcile_at IS NOT NULL),
+                    (SELECT min(greatest(next_reconcile_at, coalesce(lease_expires_at, 0))) FROM private_endpoints WHERE next_reconcile_at IS NOT NULL)) AS t`,
     );
     return r?.t === null || r?.t === undefined ? null : Number(r.t);
   }

@@ -370,7 +370,7 @@ export class SqliteStore implements Store {
       if (this.st('SELECT 1 FROM private_endpoints WHERE service_id = ? LIMIT 1').get(id)) return 'has-endpoints';
       if (r.status !== 'DELETING') {
         this.st(
-          `UPDATE endpoint_services SET status = 'DELETING', delete_requested = 1, status_since = ?, next_reconcile_at = ?,
+          `UPDATE endpoint_services SET status = 'DELETING', delete_requested = 1, status_since = ?, next_reconcile_at = ?, lease_owner = NULL, lease_expires_at = NULL,
              version = version + 1 WHERE id = ?`,
         ).run(now, now, id);
       }
@@ -433,7 +433,7 @@ export class SqliteStore implements Store {
       if (!r) return false;
       if (r.status !== 'DELETING') {
         this.st(
-          `UPDATE private_endpoints SET status = 'DELETING', delete_requested = 1, status_since = ?, next_reconcile_at = ?,
+          `UPDATE private_endpoints SET status = 'DELETING', delete_requested = 1, status_since = ?, next_reconcile_at = ?, lease_owner = NULL, lease_expires_at = NULL,
              version = version + 1 WHERE service_id = ? AND endpoint_id = ?`,
         ).run(now, now, serviceId, endpointId);
       }
@@ -525,8 +525,8 @@ export class SqliteStore implements Store {
   }
 
   async nextDueAt(): Promise<number | null> {
-    const a = this.st('SELECT min(next_reconcile_at) AS t FROM endpoint_services WHERE next_reconcile_at IS NOT NULL').get() as { t: number | null };
-    const b = this.st('SELECT min(next_reconcile_at) AS t FROM private_endpoints WHERE next_reconcile_at IS NOT NULL').get() as { t: number | null };
+    const a = this.st('SELECT min(max(next_reconcile_at, coalesce(lease_expires_at, 0))) AS t FROM endpoint_services WHERE next_reconcile_at IS NOT NULL').get() as { t: number | null };
+    const b = this.st('SELECT min(max(next_reconcile_at, coalesce(lease_expires_at, 0))) AS t FROM private_endpoints WHERE next_reconcile_at IS NOT NULL').get() as { t: number | null };
     if (a.t === null) return b.t;
     if (b.t === null) return a.t;
     return Math.min(a.t, b.t);
