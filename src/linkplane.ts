@@ -10,6 +10,8 @@ import type { Config } from './config.ts';
 import { SimulatedCloud } from './providers/simulated/simulated-cloud.ts';
 import { Reconciler } from './reconciler/reconciler.ts';
 import { openStore } from './store/open-store.ts';
+import { PostgresRateLimiter } from './store/postgres/postgres-rate-limiter.ts';
+import { PostgresStore } from './store/postgres/postgres-store.ts';
 import type { Store } from './store/store.ts';
 
 export interface Linkplane {
@@ -74,7 +76,8 @@ export async function createLinkplane(config: Config, opts: LinkplaneOptions = {
     app: ctx,
     nonces,
     replay,
-    rateLimiter: opts.rateLimiter ?? new MemoryRateLimiter(),
+    // Several nodes on one PostgreSQL database share their buckets through it; one process keeps them in memory.
+    rateLimiter: opts.rateLimiter ?? (store instanceof PostgresStore ? new PostgresRateLimiter(store.pool) : new MemoryRateLimiter()),
     rateLimits: config.rateLimits,
     publicUrl: config.publicUrl,
     admin: { simulation },

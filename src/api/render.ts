@@ -33,7 +33,8 @@ export function sendAtlas(request: FastifyRequest, reply: FastifyReply, status: 
   if (code === 204) return reply.code(204).send();
   if (payload === undefined) payload = { status };
   const text = state?.pretty ? prettyJson(payload) : JSON.stringify(payload);
-  return reply.code(code).header('Content-Type', type).send(text);
+  // A Buffer keeps the Content-Type exactly as set: Fastify would append `; charset=utf-8` to a string.
+  return reply.code(code).header('Content-Type', type).send(Buffer.from(text, 'utf8'));
 }
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, err: AtlasError): FastifyReply {

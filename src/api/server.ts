@@ -2,10 +2,10 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { AppContext } from '../app/app-context.ts';
 import type { RateLimiter } from '../app/rate-limiter.ts';
 import type { NonceService, ReplayGuard } from '../auth/digest.ts';
-import { registerErrorHandling } from './plugins/error-handler.ts';
+import { registerErrorHandling, toAtlasError } from './plugins/error-handler.ts';
 import { registerBodyParsers } from './plugins/media-type.ts';
 import { registerPipeline } from './plugins/pipeline.ts';
-import { sendAtlas } from './render.ts';
+import { sendAtlas, sendError } from './render.ts';
 import { TREES, type AtlasRoute } from './route-table.ts';
 import { identityRoutes } from './routes/identity-routes.ts';
 import { privateEndpointRoutes } from './routes/private-endpoint-routes.ts';
@@ -38,6 +38,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false, verbose: true } },
     disableRequestLogging: true,
+    // Undecodable URLs and over-long path parameters are refused before routing; answer them as Atlas errors too.
+    frameworkErrors: (err, request, reply) => sendError(request, reply, toAtlasError(request, err)),
   });
   registerErrorHandling(app);
   registerBodyParsers(app);

@@ -50,9 +50,14 @@ function ipv6ToBigInt(ip: string): bigint {
   return groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g || '0', 16)), 0n);
 }
 
+/** A client address as clients know it: an IPv4-mapped IPv6 socket address (`::ffff:a.b.c.d`) becomes `a.b.c.d`. */
+export function clientAddress(address: string): string {
+  return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+}
+
 /** Whether `address` (as the socket reports it, IPv4-mapped IPv6 included) lies inside `cidrBlock`. */
 export function cidrContains(cidrBlock: string, address: string): boolean {
-  const addr = address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+  const addr = clientAddress(address);
   const [base, bitsText] = cidrBlock.split('/');
   const bits = Number(bitsText);
   const vb = isIP(base);

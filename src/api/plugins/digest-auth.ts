@@ -8,19 +8,22 @@ import {
   type NonceService,
   type ReplayGuard,
 } from '../../auth/digest.ts';
-import { cidrContains } from '../../domain/access-list.ts';
+import { cidrContains, clientAddress } from '../../domain/access-list.ts';
 import { AtlasError } from '../../domain/errors.ts';
 import type { Principal } from '../../domain/roles.ts';
 import type { Store } from '../../store/store.ts';
 import { prettyJson } from '../pretty-json.ts';
 
 /** The exact body real Atlas sends with its digest challenge (Jackson pretty style, no parameters). */
-const CHALLENGE_BODY = prettyJson({
-  error: 401,
-  reason: 'Unauthorized',
-  detail: 'You are not authorized for this resource.',
-  errorCode: 'UNEXPECTED_ERROR',
-});
+const CHALLENGE_BODY = Buffer.from(
+  prettyJson({
+    error: 401,
+    reason: 'Unauthorized',
+    detail: 'You are not authorized for this resource.',
+    errorCode: 'UNEXPECTED_ERROR',
+  }),
+  'utf8',
+);
 
 export interface DigestAuthDeps {
   store: Store;
@@ -34,7 +37,7 @@ function challenge(reply: FastifyReply, nonces: NonceService, stale: boolean): F
     .code(401)
     .header('WWW-Authenticate', challengeHeader(nonces.issue(), stale))
     .header('Content-Type', 'application/json')
-    .send(CHALLENGE_BODY);
+    .send(CHALLENGE_BODY); // a Buffer, so Fastify does not append `; charset=utf-8`
 }
 
 /**
@@ -70,9 +73,9 @@ export async function authenticate(deps: DigestAuthDeps, request: FastifyRequest
     return undefined;
   }
   if (subject.accessList.length > 0) {
-    const ip = request.ip;
+    const ip = clientAddress(request.ip);
     const entry = subject.accessList.find((e) => cidrContains(e.cidrBlock, ip));
-    if (!entry) throw new AtlasError('IP_ADDRESS_NOT_ON_ACCESS_LIST', [ip.startsWith('::ffff:') ? ip.slice(7) : ip]);
+    if (!entry) throw new AtlasError('IP_ADDRESS_NOT_ON_ACCESS_LIST', [ip]);
     await deps.store.recordAccessListUse(entry.keyId, entry.cidrBlock, ip, deps.now());
   }
   const { key } = subject;

@@ -46,6 +46,7 @@ export function toAtlasError(request: FastifyRequest, err: unknown): AtlasError 
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new AtlasError('INVALID_JSON');
     case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_MAX_PARAM_LENGTH':
     case 'FST_ERR_ASYNC_CONSTRAINT':
       return new AtlasError('PATH_PARAM_PARSE_ERROR', [request.url.split('?')[0]]);
   }

@@ -3,7 +3,7 @@ import { orgApiKey } from '../../app/api-keys.ts';
 import type { AtlasRoute, HandlerInput } from '../route-table.ts';
 import type { RouteContext } from '../server.ts';
 import { accessListEntryView } from '../views/access-list-view.ts';
-import type { AccessListEntry } from '../../domain/access-list.ts';
+import { clientAddress, type AccessListEntry } from '../../domain/access-list.ts';
 import { baseOf, noContent, ok, pageOf, prefixOf } from './route-helpers.ts';
 
 const addBody = {
@@ -64,7 +64,7 @@ export function accessListRoutes(ctx: RouteContext): AtlasRoute[] {
         await deleteAccessListEntry(
           ctx.app,
           input.state.principal!,
-          input.request.ip,
+          clientAddress(input.request.ip),
           input.params.orgId,
           input.params.apiUserId,
           input.params.ipAddress,

@@ -106,7 +106,8 @@ export function projectRoutes(ctx: RouteContext): AtlasRoute[] {
       operationId: 'listClusters',
       endpointSet: 'project',
       access: { on: 'project', need: 'read' },
-      handler: async (input) => ok(await pageOf(ctx, input, async () => ({ items: [], total: 0 }), (x: never) => x)),
+      handler: async (input) =>
+        ok(await pageOf(ctx, input, async (page) => ({ items: [], total: page.includeCount ? 0 : undefined }), (x: never) => x)),
     },
   ];
 }

@@ -29,7 +29,12 @@ export function privateEndpointView(e: PrivateEndpoint) {
         cloudProvider: e.provider,
         deleteRequested: e.deleteRequested,
         endpointGroupName: e.endpointId,
-        endpoints: e.endpoints.map((r) => ({ endpointName: r.endpointName, ipAddress: r.ipAddress, status: r.status })),
+        // A group being deleted takes its forwarding rules with it: they report DELETING too.
+        endpoints: e.endpoints.map((r) => ({
+          endpointName: r.endpointName,
+          ipAddress: r.ipAddress,
+          status: e.status === 'DELETING' ? 'DELETING' : r.status,
+        })),
         errorMessage: e.errorMessage,
         gcpProjectId: e.gcpProjectId,
         portMappingEnabled: e.portMappingEnabled ?? false,

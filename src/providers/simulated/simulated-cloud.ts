@@ -108,7 +108,8 @@ export class SimulatedCloud implements CloudDriver {
       const start = ready - window;
       const shown = now < start ? 0 : Math.min(GCP_ATTACHMENT_COUNT - 1, Math.floor((now - start) / step) + 1);
       const indices = attachmentOrder(s.id).slice(0, shown).sort((a, b) => a - b);
-      const next = now < start ? start : Math.min(ready, start + shown * step);
+      // The next attachment appears at start + shown·step; after the fifth, the next event is AVAILABLE.
+      const next = now < start ? start : shown >= GCP_ATTACHMENT_COUNT - 1 ? ready : Math.min(ready, start + shown * step);
       return { state: 'provisioning', serviceAttachmentNames: indices.map((i) => attachmentName(s, i)), lookAgainAt: next };
     }
     if (fault) return { state: 'failed', errorMessage: fault.errorMessage ?? DEFAULT_ERRORS.endpointService };

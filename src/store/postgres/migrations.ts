@@ -115,4 +115,17 @@ CREATE TABLE fault_rules (
 );
 `,
   },
+  {
+    // PostgreSQL only (SQLite serves one process and keeps its buckets in memory): the token buckets
+    // nodes share, read and written by PostgresRateLimiter in one upsert per request.
+    id: 3,
+    name: 'rate-limits',
+    sql: `
+CREATE TABLE rate_limit_buckets (
+  bucket TEXT COLLATE "C" PRIMARY KEY,
+  tokens DOUBLE PRECISION NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+`,
+  },
 ];
