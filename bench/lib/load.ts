@@ -47,6 +47,8 @@ export interface LoadResult {
   connections: number;
   durationS: number;
   overallRate?: number;
+  /** Open-loop, evenly paced (bench/lib/paced.ts) instead of autocannon. */
+  paced?: boolean;
   requests: number;
   rps: number;
   okRps: number;

@@ -34,13 +34,24 @@ export function markdown(r: BenchReport): string {
   const out: string[] = [];
   const m = r.meta;
   out.push(`# linkplane benchmarks (${m.mode})`, '');
-  out.push(`${m.date} · node ${m.node} · ${m.cpus} CPUs (${m.cpuModel}) · load generator and servers share the box · ${m.connections} connections, ${m.durationS} s per scenario`, '');
+  out.push(
+    `${m.date} · node ${m.node} · ${m.cpus} CPUs (${m.cpuModel}) · load generator and servers share the box · ${m.connections} connections, ${m.durationS} s per scenario · load average ${(m.loadavgAtStart as number[] | undefined)?.[0]} at start, ${(m.loadavgAtEnd as number[] | undefined)?.[0]} at end`,
+    '',
+  );
   out.push('| Scenario | Target | req/s | p50 ms | p99 ms | peak RSS MB | vs ceiling | vs Prism |', '|---|---|---:|---:|---:|---:|---:|---:|');
   for (const a of r.api) {
     const name = a.overallRate ? `${a.scenario} @ ${a.overallRate}/s` : a.scenario;
     out.push(
       `| ${name} | ${a.target} | ${f(a.okRps, 0)} | ${f(a.latencyMs.p50)} | ${f(a.latencyMs.p99)} | ${f(a.peakRssMb, 0)} | ${x(a.vsCeiling)} | ${x(a.vsPrism)} |`,
     );
+  }
+  const mixes = r.api.filter((a) => a.counters?.workflows !== undefined);
+  if (mixes.length) {
+    out.push('');
+    for (const a of mixes) {
+      const c = a.counters!;
+      out.push(`Terraform-like mix on ${a.target}: ${c.workflowsPerS} workflows/s (create service → poll → create endpoint → poll → delete → poll → delete service → poll; ${c.writes} writes, ${c.polls} polls, back-to-back).`);
+    }
   }
   if (r.scale) {
     const s = r.scale;

@@ -12,6 +12,11 @@ export class Samples {
     this.buf[this.n++] = v;
   }
 
+  /** A copy of the samples from index `from` on. */
+  slice(from: number): Float64Array {
+    return this.buf.slice(from, this.n);
+  }
+
   get count(): number {
     return this.n;
   }

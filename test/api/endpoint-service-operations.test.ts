@@ -290,8 +290,12 @@ test('remote-region rules on create: own region, lower-case names, AZURE/GCP, mo
   const g = await newProject(t);
   const self = await call(t, 'POST', servicesPath(g), { body: { providerName: 'AWS', region: 'us-east-1', supportedRemoteRegions: ['US_WEST_2', 'US_EAST_1'] } });
   assertError(self, 400, 'CROSS_REGION_PRIVATE_LINK_SELF_REGION', ['US_EAST_1']);
-  const lower = await call(t, 'POST', servicesPath(g), { body: { providerName: 'AWS', region: 'US_EAST_1', supportedRemoteRegions: ['us-east-2'] } });
+  const lower = await call(t, 'POST', servicesPath(g), { body: { providerName: 'AWS', region: 'US_WEST_1', supportedRemoteRegions: ['us-east-1'] } });
   assertError(lower, 400, 'INVALID_ATTRIBUTE', ['supportedRemoteRegions']);
+  const lowerSelf = await call(t, 'POST', servicesPath(g), { body: { providerName: 'AWS', region: 'us-east-1', supportedRemoteRegions: ['us-east-1'] } });
+  assertError(lowerSelf, 400, 'INVALID_ATTRIBUTE', ['supportedRemoteRegions']);
+  const snake = await call(t, 'POST', servicesPath(g), { body: { providerName: 'AWS', region: 'US_WEST_1', supportedRemoteRegions: ['us_east_1'] } });
+  assertError(snake, 400, 'INVALID_ATTRIBUTE', ['supportedRemoteRegions']);
   const unknown = await call(t, 'POST', servicesPath(g), { body: { providerName: 'AWS', region: 'US_EAST_1', supportedRemoteRegions: ['CENTRAL_US'] } });
   assertError(unknown, 400, 'INVALID_ATTRIBUTE', ['supportedRemoteRegions']);
   const azure = await call(t, 'POST', servicesPath(g), { body: { providerName: 'AZURE', region: 'US_EAST_2', supportedRemoteRegions: ['US_EAST_1'] } });
@@ -320,7 +324,7 @@ test('remote-region rules on PATCH: own region, lower-case, AZURE, unknown servi
     ['US_EAST_1'],
   );
   assertError(
-    await call(t, 'PATCH', url(aws.id), { body: { cloudProvider: 'AWS', supportedRemoteRegions: ['us-east-2'] } }),
+    await call(t, 'PATCH', url(aws.id), { body: { cloudProvider: 'AWS', supportedRemoteRegions: ['US_WEST_2', 'us-east-1'] } }),
     400,
     'INVALID_ATTRIBUTE',
     ['supportedRemoteRegions'],

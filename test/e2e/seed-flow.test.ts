@@ -39,6 +39,8 @@ interface ProviderCase {
   statusKey: 'connectionStatus' | 'status';
   fault: Record<string, unknown>;
   failureMessage: string;
+  /** A time scale that makes the simulated service deletion (AWS 60 s, Azure 30 s) last about one second. */
+  deleteScale: number;
 }
 
 const CASES: Record<Provider, ProviderCase> = {
@@ -52,6 +54,7 @@ const CASES: Record<Provider, ProviderCase> = {
     statusKey: 'connectionStatus',
     fault: { provider: 'AWS', kind: 'endpoint', match: { endpointId: 'vpce-0fedcba9876543210' }, outcome: 'REJECTED' },
     failureMessage: 'Verify endpoint ID and accepted regions, then retry your connection.',
+    deleteScale: 1 / 60,
   },
   AZURE: {
     region: 'US_EAST_2',
@@ -69,6 +72,7 @@ const CASES: Record<Provider, ProviderCase> = {
       errorMessage: 'Private endpoint connection was rejected by the seed fault rule.',
     },
     failureMessage: 'Private endpoint connection was rejected by the seed fault rule.',
+    deleteScale: 1 / 30,
   },
 };
 
@@ -244,8 +248,9 @@ async function seedFlow(api: Atlas, provider: Provider): Promise<void> {
   assert.deepEqual(expect(await api.get(svcPath), 200, tree).body[ids], []);
 
   // delete the service: the next GET says DELETING, then 404. At time scale 0 the simulated cloud would
-  // remove it within one reconciler pass, so a small scale gives the deletion a real duration first.
-  assert.deepEqual(expect(await api.admin('PATCH', '/sim/settings', { timeScale: 0.01 }), 200, 'v1').body, { timeScale: 0.01 });
+  // remove it within one reconciler pass, so a small scale gives the deletion about a second first.
+  const timeScale = c.deleteScale;
+  assert.deepEqual(expect(await api.admin('PATCH', '/sim/settings', { timeScale }), 200, 'v1').body, { timeScale });
   try {
     assert.deepEqual(expect(await api.delete(svcPath), 202, tree).body, {});
     const next = expect(await api.get(svcPath), 200, tree).body;

@@ -54,7 +54,7 @@ if (PG_URL) {
       await admin((c) => c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
     });
 
-    test('migration 3 creates rate_limit_buckets(bucket TEXT PRIMARY KEY, tokens DOUBLE PRECISION, updated_at BIGINT)', async () => {
+    test('migration 3 creates the unlogged table rate_limit_buckets(bucket TEXT PRIMARY KEY, tokens DOUBLE PRECISION, updated_at BIGINT)', async () => {
       const cols = (
         await nodeA.pool.query(
           `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'rate_limit_buckets' ORDER BY ordinal_position`,
@@ -67,6 +67,9 @@ if (PG_URL) {
       ]);
       const m = (await nodeB.pool.query(`SELECT name FROM schema_migrations WHERE id = 3`)).rows;
       assert.deepEqual(m, [{ name: 'rate-limits' }]);
+      // Soft state: unlogged, so a take does not wait for a WAL flush.
+      const persistence = (await nodeA.pool.query(`SELECT relpersistence FROM pg_class WHERE relname = 'rate_limit_buckets'`)).rows;
+      assert.deepEqual(persistence, [{ relpersistence: 'u' }]);
     });
 
     test('two nodes draw from one bucket: a new bucket starts full, each take by either node counts', async () => {
