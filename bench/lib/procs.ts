@@ -224,12 +224,18 @@ export interface LinkplaneSpec {
   nodeFlags?: string[];
 }
 
+let extraNodeFlags: string[] = [];
+/** Node flags added to every linkplane server this run starts (e.g. a heap cap). */
+export function setLinkplaneNodeFlags(flags: string[]): void {
+  extraNodeFlags = flags;
+}
+
 /** `node --import tsx src/main.ts serve` on a free port, settings from env. */
 export async function startLinkplane(spec: LinkplaneSpec): Promise<Child> {
   const port = await freePort();
   return startChild({
     name: spec.name,
-    args: [...(spec.nodeFlags ?? []), '--import', 'tsx', 'src/main.ts', 'serve'],
+    args: [...(spec.nodeFlags ?? []), ...extraNodeFlags, '--import', 'tsx', 'src/main.ts', 'serve'],
     port,
     timeoutMs: spec.timeoutMs ?? 60_000,
     env: {

@@ -40,7 +40,7 @@ export function markdown(r: BenchReport): string {
   );
   out.push('| Scenario | Target | req/s | p50 ms | p99 ms | peak RSS MB | vs ceiling | vs Prism |', '|---|---|---:|---:|---:|---:|---:|---:|');
   for (const a of r.api) {
-    const name = a.overallRate ? `${a.scenario} @ ${a.overallRate}/s` : a.scenario;
+    const name = a.paced ? `${a.scenario} @ ${a.overallRate}/s, evenly paced` : a.overallRate ? `${a.scenario} @ ${a.overallRate}/s (autocannon)` : a.scenario;
     out.push(
       `| ${name} | ${a.target} | ${f(a.okRps, 0)} | ${f(a.latencyMs.p50)} | ${f(a.latencyMs.p99)} | ${f(a.peakRssMb, 0)} | ${x(a.vsCeiling)} | ${x(a.vsPrism)} |`,
     );
