@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildServer } from './api/server.ts';
 import type { AppContext } from './app/app-context.ts';
+import { AuthSubjects } from './app/auth-subjects.ts';
 import { bootstrap, type BootstrapResult } from './app/bootstrap.ts';
 import { MemoryRateLimiter, type RateLimiter } from './app/rate-limiter.ts';
 import { SimulationControl } from './app/simulation.ts';
@@ -47,7 +48,8 @@ export async function createLinkplane(config: Config, opts: LinkplaneOptions = {
     sqliteSynchronous: config.sqliteSynchronous,
     applicationName: `linkplane-${config.nodeId}`,
   });
-  const ctx: AppContext = { store, now };
+  const subjects = new AuthSubjects(store, now);
+  const ctx: AppContext = { store, now, identityChanged: () => subjects.invalidate() };
   const boot = await bootstrap(
     ctx,
     config.bootstrapOrgName,
@@ -74,6 +76,7 @@ export async function createLinkplane(config: Config, opts: LinkplaneOptions = {
   let ready = false;
   const server = buildServer({
     app: ctx,
+    subjects,
     nonces,
     replay,
     // Several nodes on one PostgreSQL database share their buckets through it; one process keeps them in memory.

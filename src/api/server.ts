@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AppContext } from '../app/app-context.ts';
+import type { AuthSubjects } from '../app/auth-subjects.ts';
 import type { RateLimiter } from '../app/rate-limiter.ts';
 import type { NonceService, ReplayGuard } from '../auth/digest.ts';
 import { registerErrorHandling, toAtlasError } from './plugins/error-handler.ts';
@@ -14,6 +15,7 @@ import type { RawQuery } from './query.ts';
 
 export interface ServerDeps {
   app: AppContext;
+  subjects: AuthSubjects;
   nonces: NonceService;
   replay: ReplayGuard;
   rateLimiter: RateLimiter;

@@ -21,6 +21,7 @@ export async function addAccessListEntries(ctx: AppContext, orgId: string, keyId
     return { keyId, ...parsed, createdAt: now, count: 0, lastUsedAt: null, lastUsedAddress: null };
   });
   await ctx.store.addAccessListEntries(entries);
+  ctx.identityChanged?.();
 }
 
 /** The entry addressed by `{ipAddress}` in the path: an address or a (percent-decoded) block. */
@@ -46,4 +47,5 @@ export async function deleteAccessListEntry(
     throw atlasError('CANNOT_REMOVE_CALLER_FROM_ACCESS_LIST', callerIp);
   }
   await ctx.store.deleteAccessListEntry(keyId, entry.cidrBlock);
+  ctx.identityChanged?.();
 }

@@ -60,12 +60,14 @@ export async function updateOrgApiKey(ctx: AppContext, orgId: string, keyId: str
   if (patch.desc !== undefined) checkDesc(patch.desc);
   if (patch.roles !== undefined) checkOrgRoles(orgId, patch.roles);
   await ctx.store.updateApiKey(keyId, { desc: patch.desc, orgRoles: patch.roles && [...new Set(patch.roles)] });
+  ctx.identityChanged?.();
   return orgApiKey(ctx, orgId, keyId);
 }
 
 export async function deleteOrgApiKey(ctx: AppContext, orgId: string, keyId: string): Promise<void> {
   await orgApiKey(ctx, orgId, keyId);
   await ctx.store.deleteApiKey(keyId);
+  ctx.identityChanged?.();
 }
 
 export function listOrgApiKeys(ctx: AppContext, orgId: string, page: PageRequest): Promise<PageResult<ApiKeyWithGrants>> {
@@ -77,6 +79,7 @@ export async function assignApiKeyToProject(ctx: AppContext, project: Project, k
   const key = await orgApiKey(ctx, project.orgId, keyId);
   checkGroupRoles(project.id, roles);
   await ctx.store.setProjectRoles(key.id, project.id, [...new Set(roles)]);
+  ctx.identityChanged?.();
   return orgApiKey(ctx, project.orgId, keyId);
 }
 
@@ -93,4 +96,5 @@ export async function createProjectApiKey(ctx: AppContext, project: Project, des
 export async function unassignApiKey(ctx: AppContext, project: Project, keyId: string): Promise<void> {
   await orgApiKey(ctx, project.orgId, keyId);
   if (!(await ctx.store.removeProjectRoles(keyId, project.id))) throw atlasError('API_KEY_NOT_FOUND', keyId);
+  ctx.identityChanged?.();
 }

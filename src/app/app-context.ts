@@ -4,4 +4,6 @@ import type { Store } from '../store/store.ts';
 export interface AppContext {
   store: Store;
   now: () => number;
+  /** Called after any change to keys, grants or access lists (authentication caches listen). */
+  identityChanged?: () => void;
 }

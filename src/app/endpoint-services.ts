@@ -68,8 +68,15 @@ export async function endpointServiceOf(
   return s;
 }
 
+/** The service row alone (no endpoint ids), for operations that only need to know it is there. */
+export async function endpointServiceRecordOf(ctx: AppContext, project: Project, provider: CloudProvider, id: string): Promise<EndpointService> {
+  const s = await ctx.store.findEndpointService(project.id, id);
+  if (!s || s.provider !== provider) throw atlasError('PRIVATE_ENDPOINT_SERVICE_NOT_FOUND', id);
+  return s;
+}
+
 export async function deleteEndpointService(ctx: AppContext, project: Project, provider: CloudProvider, id: string): Promise<void> {
-  await endpointServiceOf(ctx, project, provider, id);
+  await endpointServiceRecordOf(ctx, project, provider, id);
   const r = await ctx.store.requestServiceDeletion(project.id, id, ctx.now());
   if (r === 'missing') throw atlasError('PRIVATE_ENDPOINT_SERVICE_NOT_FOUND', id);
   if (r === 'has-endpoints') throw atlasError('CANNOT_DELETE_PRIVATELINK_WITH_ENDPOINTS');

@@ -5,7 +5,7 @@ import { initialEndpointStatus } from '../domain/lifecycle.ts';
 import type { PrivateEndpoint } from '../domain/private-endpoint.ts';
 import type { Project } from '../domain/project.ts';
 import type { AppContext } from './app-context.ts';
-import { endpointServiceOf } from './endpoint-services.ts';
+import { endpointServiceRecordOf } from './endpoint-services.ts';
 
 export interface CreateEndpointInput {
   id?: string;
@@ -82,7 +82,7 @@ export async function createPrivateEndpoint(
   serviceId: string,
   input: CreateEndpointInput,
 ): Promise<PrivateEndpoint> {
-  const service = await endpointServiceOf(ctx, project, provider, serviceId);
+  const service = await endpointServiceRecordOf(ctx, project, provider, serviceId);
   const endpointId = checkEndpointInput(provider, input, service.portMappingEnabled === true);
   const now = ctx.now();
   const status = initialEndpointStatus(provider);
@@ -124,7 +124,7 @@ export async function privateEndpointOf(
   serviceId: string,
   endpointId: string,
 ): Promise<PrivateEndpoint> {
-  await endpointServiceOf(ctx, project, provider, serviceId);
+  await endpointServiceRecordOf(ctx, project, provider, serviceId);
   const e = await ctx.store.getPrivateEndpoint(serviceId, endpointId);
   if (!e) throw atlasError('PRIVATE_ENDPOINT_SERVICE_NOT_FOUND', endpointId);
   return e;
@@ -138,7 +138,7 @@ export async function deletePrivateEndpoint(
   serviceId: string,
   endpointId: string,
 ): Promise<void> {
-  await endpointServiceOf(ctx, project, provider, serviceId);
+  await endpointServiceRecordOf(ctx, project, provider, serviceId);
   if (!(await ctx.store.requestEndpointDeletion(serviceId, endpointId, ctx.now()))) {
     throw atlasError('PRIVATE_ENDPOINT_SERVICE_NOT_FOUND', endpointId);
   }

@@ -275,11 +275,15 @@ const DEFAULT_CLOCK_SKEW_MS = 5000;
  * `clockSkewMs` (default 5000) is how far in the future an issue time may be, to absorb clock
  * differences between nodes; the secret must be at least 16 bytes.
  */
+const VERIFIED_CACHE_MAX = 10_000;
+
 export class NonceService {
   readonly #secret: Buffer;
   readonly #ttlMs: number;
   readonly #skewMs: number;
   readonly #now: () => number;
+  /** Issue times of nonces whose MAC already verified: clients reuse a nonce for many requests. */
+  readonly #verified = new Map<string, number>();
 
   constructor(secret: Buffer, opts: { ttlMs: number; now?: () => number; clockSkewMs?: number }) {
     if (!Buffer.isBuffer(secret) || secret.length < 16) {
@@ -318,12 +322,17 @@ export class NonceService {
    */
   check(nonce: string): 'valid' | 'stale' | 'invalid' {
     try {
-      if (typeof nonce !== 'string' || !NONCE_HEX.test(nonce)) return 'invalid';
-      const raw = Buffer.from(nonce, 'hex');
-      if (raw.length !== NONCE_BYTES) return 'invalid';
-      const body = raw.subarray(0, 16);
-      if (!timingSafeEqual(this.#mac(body), raw.subarray(16))) return 'invalid';
-      const issuedAt = Number(body.readBigUInt64BE(0));
+      let issuedAt = this.#verified.get(nonce);
+      if (issuedAt === undefined) {
+        if (typeof nonce !== 'string' || !NONCE_HEX.test(nonce)) return 'invalid';
+        const raw = Buffer.from(nonce, 'hex');
+        if (raw.length !== NONCE_BYTES) return 'invalid';
+        const body = raw.subarray(0, 16);
+        if (!timingSafeEqual(this.#mac(body), raw.subarray(16))) return 'invalid';
+        issuedAt = Number(body.readBigUInt64BE(0));
+        if (this.#verified.size >= VERIFIED_CACHE_MAX) this.#verified.clear();
+        this.#verified.set(nonce, issuedAt);
+      }
       const age = this.#now() - issuedAt;
       if (age < -this.#skewMs) return 'invalid';
       if (age > this.#ttlMs) return 'stale';

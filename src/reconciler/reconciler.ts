@@ -14,10 +14,18 @@ export interface ReconcilerOptions {
   /** Called before each pass (e.g. to refresh the simulation's settings). */
   beforePass?: () => Promise<void>;
   onError?: (err: unknown) => void;
+  /** Window in which API pokes are merged into one pass (default 10 ms). */
+  pokeCoalesceMs?: number;
 }
 
-function toTransition<P>(key: string, version: number, plan: Plan<P>): Transition<P> {
-  return 'remove' in plan ? { key, expectedVersion: version, remove: true } : { key, expectedVersion: version, patch: plan.patch };
+function toTransition<P extends { nextReconcileAt?: number | null }>(key: string, version: number, plan: Plan<P>): Transition<P> {
+  if ('remove' in plan) return { key, expectedVersion: version, remove: true };
+  // Stored times are whole milliseconds (BIGINT on PostgreSQL, which refuses "1796402199048.3333"), but
+  // a driver may compute fractional ones (simulated medians × time scale, GCP attachment steps): look
+  // again at the next whole millisecond, never before.
+  const at = plan.patch.nextReconcileAt;
+  const patch = typeof at === 'number' && !Number.isInteger(at) ? { ...plan.patch, nextReconcileAt: Math.ceil(at) } : plan.patch;
+  return { key, expectedVersion: version, patch };
 }
 
 /**
@@ -31,6 +39,7 @@ export class Reconciler {
   private timer: NodeJS.Timeout | undefined;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  private pokeTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: ReconcilerOptions) {}
 
@@ -63,9 +72,16 @@ export class Reconciler {
     this.loop = this.run();
   }
 
-  /** Lets a pass run soon (after an API write), instead of at the next interval. */
+  /**
+   * Lets a pass run soon after an API write instead of at the next interval. Pokes within
+   * `pokeCoalesceMs` share one pass, so a burst of writes does not cost a pass each.
+   */
   poke(): void {
-    this.wake?.();
+    if (this.pokeTimer || !this.running) return;
+    this.pokeTimer = setTimeout(() => {
+      this.pokeTimer = undefined;
+      this.wake?.();
+    }, this.o.pokeCoalesceMs ?? 10);
   }
 
   private async run(): Promise<void> {
@@ -93,6 +109,8 @@ export class Reconciler {
   async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
+    if (this.pokeTimer) clearTimeout(this.pokeTimer);
+    this.pokeTimer = undefined;
     this.wake?.();
     await this.loop;
   }

@@ -130,6 +130,8 @@ export interface Store {
 
   insertEndpointService(service: EndpointService): Promise<InsertServiceResult>;
   getEndpointService(projectId: string, id: string): Promise<EndpointServiceWithEndpoints | undefined>;
+  /** The service row alone, without reading its endpoint ids (cheap whatever the service holds). */
+  findEndpointService(projectId: string, id: string): Promise<EndpointService | undefined>;
   listEndpointServices(projectId: string, provider: CloudProvider): Promise<EndpointServiceWithEndpoints[]>;
   countEndpointServices(projectId: string): Promise<number>;
   /** Marks the service DELETING (deleteRequested) unless it still has endpoints. */

@@ -12,6 +12,7 @@ import { cidrContains, clientAddress } from '../../domain/access-list.ts';
 import { AtlasError } from '../../domain/errors.ts';
 import type { Principal } from '../../domain/roles.ts';
 import type { Store } from '../../store/store.ts';
+import type { AuthSubjects } from '../../app/auth-subjects.ts';
 import { prettyJson } from '../pretty-json.ts';
 
 /** The exact body real Atlas sends with its digest challenge (Jackson pretty style, no parameters). */
@@ -27,6 +28,7 @@ const CHALLENGE_BODY = Buffer.from(
 
 export interface DigestAuthDeps {
   store: Store;
+  subjects: AuthSubjects;
   nonces: NonceService;
   replay: ReplayGuard;
   now: () => number;
@@ -59,7 +61,7 @@ export async function authenticate(deps: DigestAuthDeps, request: FastifyRequest
     challenge(reply, deps.nonces, false);
     return undefined;
   }
-  const subject = await deps.store.getAuthSubject(creds.username);
+  const subject = await deps.subjects.get(creds.username);
   if (!subject || !verifyResponse(creds, request.method, subject.key.ha1)) {
     challenge(reply, deps.nonces, false);
     return undefined;

@@ -12,6 +12,16 @@ const VERSIONED = /^application\/vnd\.atlas\.(\d{4})-(\d{2})-(\d{2})\+json$/;
  */
 export function negotiateVersion(accept: string | undefined): string {
   if (!accept) throw atlasError('INVALID_VERSION_DATE');
+  if (accept === LAST_ACCEPTED) return RESOURCE_VERSION;
+  const version = resolveVersion(accept);
+  LAST_ACCEPTED = accept;
+  return version;
+}
+
+/** Clients send the same Accept header on every request: remember the last one that resolved. */
+let LAST_ACCEPTED = '';
+
+function resolveVersion(accept: string): string {
   for (const part of accept.split(',')) {
     const type = part.split(';')[0].trim().toLowerCase();
     const m = VERSIONED.exec(type);

@@ -131,4 +131,11 @@ CREATE UNLOGGED TABLE rate_limit_buckets (
 );
 `,
   },
+  {
+    id: 4,
+    name: 'list-indexes',
+    sql: `
+CREATE INDEX projects_org ON projects (org_id, id);
+`,
+  },
 ];

@@ -295,7 +295,7 @@ export class PostgresStore implements Store {
       return { items, total };
     }
     const items = (
-      await this.rows('SELECT * FROM projects WHERE org_id = $1 ORDER BY id LIMIT $2 OFFSET $3', [orgId, page.limit, page.offset])
+      await this.rows('SELECT * FROM projects WHERE id IN (SELECT id FROM projects WHERE org_id = $1 ORDER BY id LIMIT $2 OFFSET $3) ORDER BY id', [orgId, page.limit, page.offset])
     ).map(toProject);
     const total = page.includeCount ? await this.count('SELECT count(*) AS n FROM projects WHERE org_id = $1', [orgId]) : undefined;
     return { items, total };
@@ -359,7 +359,7 @@ export class PostgresStore implements Store {
 
   async listApiKeys(orgId: string, page: PageRequest): Promise<PageResult<ApiKeyWithGrants>> {
     const items = (
-      await this.rows(`SELECT k.*, ${GRANTS} FROM api_keys k WHERE k.org_id = $1 ORDER BY k.id LIMIT $2 OFFSET $3`, [
+      await this.rows(`SELECT k.*, ${GRANTS} FROM api_keys k WHERE k.id IN (SELECT id FROM api_keys WHERE org_id = $1 ORDER BY id LIMIT $2 OFFSET $3) ORDER BY k.id`, [
         orgId,
         page.limit,
         page.offset,
@@ -478,6 +478,11 @@ export class PostgresStore implements Store {
   async getEndpointService(projectId: string, id: string): Promise<EndpointServiceWithEndpoints | undefined> {
     const r = await this.one(`SELECT s.*, ${ENDPOINT_IDS} FROM endpoint_services s WHERE s.id = $1 AND s.project_id = $2`, [id, projectId]);
     return r && withEndpoints(r);
+  }
+
+  async findEndpointService(projectId: string, id: string): Promise<EndpointService | undefined> {
+    const r = await this.one('SELECT * FROM endpoint_services WHERE id = $1 AND project_id = $2', [id, projectId]);
+    return r && toEndpointService(r);
   }
 
   async listEndpointServices(projectId: string, provider: CloudProvider): Promise<EndpointServiceWithEndpoints[]> {

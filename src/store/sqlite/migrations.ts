@@ -102,4 +102,11 @@ CREATE TABLE fault_rules (
 );
 `,
   },
+  {
+    id: 3,
+    name: 'list-indexes',
+    sql: `
+CREATE INDEX projects_org ON projects (org_id, id);
+`,
+  },
 ];

@@ -39,6 +39,14 @@ import {
 } from '../store.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 
+/** A service's endpoint ids in creation order, as one JSON array column read with the service row. */
+const ENDPOINT_IDS = `(SELECT json_group_array(endpoint_id) FROM
+  (SELECT endpoint_id FROM private_endpoints WHERE service_id = s.id ORDER BY seq)) AS endpoint_ids`;
+
+function withEndpointIds(r: Row): EndpointServiceWithEndpoints {
+  return { ...toEndpointService(r), endpointIds: JSON.parse(String(r.endpoint_ids)) as string[] };
+}
+
 export interface SqliteOptions {
   /** `FULL` also survives power loss; `NORMAL` (default) survives a process crash (`kill -9`). */
   synchronous?: 'NORMAL' | 'FULL';
@@ -169,7 +177,7 @@ export class SqliteStore implements Store {
         : undefined;
       return { items, total };
     }
-    const items = (this.st('SELECT * FROM projects WHERE org_id = ? ORDER BY id LIMIT ? OFFSET ?').all(orgId, page.limit, page.offset) as Row[]).map(
+    const items = (this.st('SELECT * FROM projects WHERE id IN (SELECT id FROM projects WHERE org_id = ? ORDER BY id LIMIT ? OFFSET ?) ORDER BY id').all(orgId, page.limit, page.offset) as Row[]).map(
       toProject,
     );
     const total = page.includeCount ? (this.st('SELECT count(*) AS n FROM projects WHERE org_id = ?').get(orgId) as { n: number }).n : undefined;
@@ -234,11 +242,26 @@ export class SqliteStore implements Store {
   }
 
   async listApiKeys(orgId: string, page: PageRequest): Promise<PageResult<ApiKeyWithGrants>> {
-    const items = (this.st('SELECT * FROM api_keys WHERE org_id = ? ORDER BY id LIMIT ? OFFSET ?').all(orgId, page.limit, page.offset) as Row[]).map(
-      (r) => this.withGrants(r),
-    );
+    const rows = this.st(
+      `SELECT * FROM api_keys WHERE id IN (SELECT id FROM api_keys WHERE org_id = ? ORDER BY id LIMIT ? OFFSET ?) ORDER BY id`,
+    ).all(orgId, page.limit, page.offset) as Row[];
     const total = page.includeCount ? (this.st('SELECT count(*) AS n FROM api_keys WHERE org_id = ?').get(orgId) as { n: number }).n : undefined;
-    return { items, total };
+    return { items: this.withGrantsMany(rows), total };
+  }
+
+  /** Keys with their grants, in two queries whatever the page size. */
+  private withGrantsMany(rows: Row[]): ApiKeyWithGrants[] {
+    if (rows.length === 0) return [];
+    const grants = this.st(
+      'SELECT key_id, project_id, roles FROM project_api_keys WHERE key_id IN (SELECT value FROM json_each(?)) ORDER BY rowid',
+    ).all(JSON.stringify(rows.map((r) => r.id))) as { key_id: string; project_id: string; roles: string }[];
+    const byKey = new Map<string, Map<string, string[]>>();
+    for (const g of grants) {
+      let m = byKey.get(g.key_id);
+      if (!m) byKey.set(g.key_id, (m = new Map()));
+      m.set(g.project_id, JSON.parse(g.roles) as string[]);
+    }
+    return rows.map((r) => ({ ...toApiKey(r), projectRoles: byKey.get(String(r.id)) ?? new Map() }));
   }
 
   async updateApiKey(id: string, patch: { desc?: string; orgRoles?: string[] }): Promise<void> {
@@ -264,16 +287,14 @@ export class SqliteStore implements Store {
   }
 
   async listProjectApiKeys(projectId: string, page: PageRequest): Promise<PageResult<ApiKeyWithGrants>> {
-    const items = (
-      this.st(
-        `SELECT k.* FROM project_api_keys g JOIN api_keys k ON k.id = g.key_id
-         WHERE g.project_id = ? ORDER BY k.id LIMIT ? OFFSET ?`,
-      ).all(projectId, page.limit, page.offset) as Row[]
-    ).map((r) => this.withGrants(r));
+    const rows = this.st(
+      `SELECT k.* FROM project_api_keys g JOIN api_keys k ON k.id = g.key_id
+       WHERE g.project_id = ? ORDER BY g.key_id LIMIT ? OFFSET ?`,
+    ).all(projectId, page.limit, page.offset) as Row[];
     const total = page.includeCount
       ? (this.st('SELECT count(*) AS n FROM project_api_keys WHERE project_id = ?').get(projectId) as { n: number }).n
       : undefined;
-    return { items, total };
+    return { items: this.withGrantsMany(rows), total };
   }
 
   async addAccessListEntries(entries: AccessListEntry[]): Promise<void> {
@@ -350,13 +371,21 @@ export class SqliteStore implements Store {
   }
 
   async getEndpointService(projectId: string, id: string): Promise<EndpointServiceWithEndpoints | undefined> {
+    const r = this.st(`SELECT s.*, ${ENDPOINT_IDS} FROM endpoint_services s WHERE s.id = ? AND s.project_id = ?`).get(id, projectId) as Row | undefined;
+    return r && withEndpointIds(r);
+  }
+
+  async findEndpointService(projectId: string, id: string): Promise<EndpointService | undefined> {
     const r = this.st('SELECT * FROM endpoint_services WHERE id = ? AND project_id = ?').get(id, projectId) as Row | undefined;
-    return r && this.withEndpoints(toEndpointService(r));
+    return r && toEndpointService(r);
   }
 
   async listEndpointServices(projectId: string, provider: CloudProvider): Promise<EndpointServiceWithEndpoints[]> {
-    const rows = this.st('SELECT * FROM endpoint_services WHERE project_id = ? AND provider = ? ORDER BY id').all(projectId, provider) as Row[];
-    return rows.map((r) => this.withEndpoints(toEndpointService(r)));
+    const rows = this.st(`SELECT s.*, ${ENDPOINT_IDS} FROM endpoint_services s WHERE s.project_id = ? AND s.provider = ? ORDER BY s.id`).all(
+      projectId,
+      provider,
+    ) as Row[];
+    return rows.map(withEndpointIds);
   }
 
   async countEndpointServices(projectId: string): Promise<number> {
