@@ -45,8 +45,14 @@ const opt = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slic
 const SMOKE = flag('smoke');
 const PROFILE = flag('profile');
 const only = opt('only')?.split(',');
-/** Extra node flags for every linkplane server, e.g. --lp-node-flags=--max-old-space-size=64 */
-const LP_NODE_FLAGS = opt('lp-node-flags')?.split(' ').filter(Boolean) ?? [];
+/**
+ * Node flags for every linkplane server: those `npm start` uses (read from package.json, so the bench
+ * measures what users run), plus --lp-node-flags=... extras.
+ */
+const START_FLAGS = (JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')).scripts.start as string)
+  .split(' ')
+  .filter((w) => w.startsWith('--max-'));
+const LP_NODE_FLAGS = [...START_FLAGS, ...(opt('lp-node-flags')?.split(' ').filter(Boolean) ?? [])];
 const runs = (section: string) => !only || only.includes(section);
 
 const CFG = SMOKE

@@ -42,11 +42,15 @@ export async function listProjects(ctx: AppContext, p: Principal, page: PageRequ
   return ctx.store.listProjects(p.orgId, orgWide ? null : [...p.projectRoles.keys()], page);
 }
 
+/**
+ * A project by name in the caller's organization. A missing or invisible one answers as Atlas does,
+ * 401 NOT_IN_GROUP, which the Kubernetes operator reads as "project absent".
+ */
 export async function projectByName(ctx: AppContext, p: Principal, name: string): Promise<Project> {
   const project = await ctx.store.getProjectByName(p.orgId, name);
   const visible =
     project && (p.orgRoles.includes('ORG_OWNER') || p.orgRoles.includes('ORG_READ_ONLY') || p.projectRoles.has(project.id));
-  if (!project || !visible) throw atlasError('GROUP_NAME_NOT_FOUND', name);
+  if (!project || !visible) throw atlasError('NOT_IN_GROUP');
   return project;
 }
 

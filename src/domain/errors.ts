@@ -52,7 +52,7 @@ export const CATALOGUE = {
   // organizations and projects
   ORG_NOT_FOUND: [404, 'No organization with ID %s exists.'],
   GROUP_NOT_FOUND: [404, 'No group with ID %s exists.'],
-  GROUP_NAME_NOT_FOUND: [404, 'No group with name "%s" exists.'],
+  NOT_IN_GROUP: [401, 'The current user is not in the group, or the group does not exist.'],
   GROUP_ALREADY_EXISTS: [409, 'A group with name "%s" already exists.'],
   INVALID_GROUP_NAME: [400, 'Group name "%s" is invalid.'],
   CANNOT_CLOSE_GROUP_ACTIVE_ATLAS_PRIVATE_ENDPOINT_SERVICES: [

@@ -153,10 +153,10 @@ describe('organization and project roles', () => {
     // by name, a project the key cannot see looks missing
     assertError(
       await call(t.app, { method: 'GET', url: `${V2}/groups/byName/roles-one` }, keys.member),
-      404,
-      'GROUP_NAME_NOT_FOUND',
-      'No group with name "roles-one" exists.',
-      ['roles-one'],
+      401,
+      'NOT_IN_GROUP',
+      'The current user is not in the group, or the group does not exist.',
+      [],
     );
   });
 

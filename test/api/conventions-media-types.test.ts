@@ -88,7 +88,7 @@ describe('media types and version negotiation on both API trees', () => {
     });
     assert.equal(res.body, NOT_ACCEPTABLE);
     const byName = await digest(t.app, { method: 'GET', url: `${V1}/groups/byName/never-created` });
-    assertError(byName, 404, 'GROUP_NAME_NOT_FOUND', 'No group with name "never-created" exists.', ['never-created']);
+    assertError(byName, 401, 'NOT_IN_GROUP', 'The current user is not in the group, or the group does not exist.', []);
   });
 
   test('an unauthenticated v2 request gets the digest challenge before any version check', async () => {

@@ -136,10 +136,10 @@ describe('projects (groups)', () => {
     assert.equal((await call(t.app, { method: 'GET', url: `${V2}/groups/${id}` })).body, res.body);
     assertError(
       await call(t.app, { method: 'GET', url: `${V2}/groups/byName/beta` }),
-      404,
-      'GROUP_NAME_NOT_FOUND',
-      'No group with name "beta" exists.',
-      ['beta'],
+      401,
+      'NOT_IN_GROUP',
+      'The current user is not in the group, or the group does not exist.',
+      [],
     );
     const partial = json(await call(t.app, { method: 'PATCH', url: `${V1}/groups/${id}`, body: { tags: [] } }));
     assert.equal(partial.name, 'beta-renamed');
@@ -174,7 +174,7 @@ describe('projects (groups)', () => {
     ] as const) {
       assertError(await call(t.app, { method, url, body: method === 'PATCH' ? { tags: [] } : undefined }), 404, 'GROUP_NOT_FOUND', `No group with ID ${id} exists.`, [id]);
     }
-    assertError(await call(t.app, { method: 'GET', url: `${V2}/groups/byName/doomed` }), 404, 'GROUP_NAME_NOT_FOUND', 'No group with name "doomed" exists.', ['doomed']);
+    assertError(await call(t.app, { method: 'GET', url: `${V2}/groups/byName/doomed` }), 401, 'NOT_IN_GROUP', 'The current user is not in the group, or the group does not exist.', []);
     assert.equal((await call(t.app, { method: 'POST', url: `${V2}/groups`, body: { name: 'doomed', orgId: t.orgId } })).statusCode, 201);
   });
 
@@ -210,12 +210,12 @@ describe('projects (groups)', () => {
     );
   });
 
-  test('byName for a name that exists only in another organization is 404 GROUP_NAME_NOT_FOUND', async () => {
+  test('byName for a name that exists only in another organization is 401 NOT_IN_GROUP', async () => {
     const res = await call(t.app, { method: 'GET', url: `${V2}/groups/byName/other-project` }, other.key);
     assert.equal(json(res).id, other.projectId);
     const mine = json(await call(t.app, { method: 'GET', url: `${V2}/groups/byName/other-project` }));
     assert.notEqual(mine.id, other.projectId);
     assert.equal(mine.orgId, t.orgId);
-    assertError(await call(t.app, { method: 'GET', url: `${V2}/groups/byName/nowhere` }), 404, 'GROUP_NAME_NOT_FOUND', 'No group with name "nowhere" exists.', ['nowhere']);
+    assertError(await call(t.app, { method: 'GET', url: `${V2}/groups/byName/nowhere` }), 401, 'NOT_IN_GROUP', 'The current user is not in the group, or the group does not exist.', []);
   });
 });
