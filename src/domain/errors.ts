@@ -88,6 +88,10 @@ export const CATALOGUE = {
     400,
     'Supported remote regions cannot include the region of the private endpoint service %s.',
   ],
+  MULTIPLE_PRIVATE_ENDPOINTS_RESTRICTED_TO_SINGLE_REGION: [
+    409,
+    'Projects with multiple private endpoints in the same region cannot support private endpoints in other regions.',
+  ],
   PROVIDER_UNSUPPORTED: [400, 'Provider %s not currently supported.'],
   INVALID_REGION: [400, 'No region %s exists for provider %s.'],
   INVALID_PROVIDER: [400, 'No provider %s exists.'],

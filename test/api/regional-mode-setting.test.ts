@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestLinkplane, type TestLinkplane } from '../support/harness.ts';
-import { BOTH_TREES, V2_CONTENT_TYPE, assertError, call, newProject, projectKey } from './private-endpoint-fixtures.ts';
+import { BOTH_TREES, V2_CONTENT_TYPE, assertError, availableService, call, newProject, projectKey } from './private-endpoint-fixtures.ts';
 
 let t: TestLinkplane;
 before(async () => {
@@ -77,4 +77,23 @@ test('envelope and pretty', async () => {
   assert.equal(p.text, '{\n  "enabled" : true\n}');
   const both = await call(t, 'GET', `${mode(g)}?pretty=true&envelope=true`);
   assert.equal(both.text, '{\n  "content" : {\n    "enabled" : true\n  },\n  "status" : 200\n}');
+});
+
+test('turning regional mode off is refused (409) while private endpoints exist in more than one region', async () => {
+  const g = await newProject(t);
+  assert.equal((await call(t, 'PATCH', mode(g), { body: { enabled: true } })).status, 202);
+  const east = await availableService(t, g, 'AWS', {});
+  const west = await call(t, 'POST', `/groups/${g}/privateEndpoint/endpointService`, { body: { providerName: 'AWS', region: 'US_WEST_2' } });
+  assert.equal(west.status, 201);
+  await t.settle();
+  const add = (serviceId: string, id: string) =>
+    call(t, 'POST', `/groups/${g}/privateEndpoint/AWS/endpointService/${serviceId}/endpoint`, { body: { id } });
+  assert.equal((await add(east.id, 'vpce-0d00c26273372c6ef')).status, 201);
+  // one region with endpoints: still allowed to turn off and on again
+  assert.equal((await call(t, 'PATCH', mode(g), { body: { enabled: false } })).status, 202);
+  assert.equal((await call(t, 'PATCH', mode(g), { body: { enabled: true } })).status, 202);
+  assert.equal((await add(west.body.id, 'vpce-11111111111111111')).status, 201);
+  const refused = await call(t, 'PATCH', mode(g), { body: { enabled: false } });
+  assertError(refused, 409, 'MULTIPLE_PRIVATE_ENDPOINTS_RESTRICTED_TO_SINGLE_REGION', []);
+  assert.deepEqual((await call(t, 'GET', mode(g))).body, { enabled: true });
 });

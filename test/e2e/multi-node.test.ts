@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
+import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.ts';
 import {
   createDatabase,
   DigestClient,
@@ -148,7 +149,8 @@ if (!PG_URL) {
       const orgCount = (await sql!.query('SELECT count(*)::int AS n FROM organizations')).rows[0].n;
       const migrations = (await sql!.query('SELECT id FROM schema_migrations ORDER BY id')).rows.map((r) => r.id);
       assert.equal(orgCount, 1);
-      assert.deepEqual(migrations, [1, 2, 3]);
+      assert.deepEqual(migrations, POSTGRES_MIGRATIONS.map((m) => m.id));
+      assert.ok(migrations.includes(3), 'migration 3 (rate_limit_buckets) applied');
     });
 
     test('a nonce taken from node A answers at node B; python-requests-style nonce reuse (nc 1, 2, 3, …) works across nodes', async () => {
@@ -325,14 +327,18 @@ if (!PG_URL) {
               [victim.nodeId, Date.now()],
             )
           ).rows;
-        // The victim's database sessions: once none is running a statement, what it holds is settled
-        // (a transaction it was in the middle of stays open, and rolls back when it dies).
-        const victimBusy = async () =>
-          (
-            await sql!.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND state = 'active'`, [
-              `linkplane-${victim.nodeId}`,
-            ])
-          ).rows[0].n > 0;
+        // The victim's database sessions: once none is running a statement, what it holds is settled (a
+        // transaction it was in the middle of stays open and rolls back when it dies). Statements waiting
+        // for a lock do not count: the only autocommit ones that can wait (service inserts) touch no
+        // leased row, and a transaction's statement cannot commit while its client is frozen.
+        const victimBusy = async () => {
+          const r = await sql!.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE application_name = $1 AND state = 'active' AND wait_event_type IS DISTINCT FROM 'Lock'`,
+            [`linkplane-${victim.nodeId}`],
+          );
+          return r.rows[0].n > 0;
+        };
         let orphans: Awaited<ReturnType<typeof held>> = [];
         const watchUntil = Date.now() + 15_000;
         while (Date.now() < watchUntil && made < 400) {
@@ -358,23 +364,31 @@ if (!PG_URL) {
         // The orphaned rows stay untouched until their lease expires, then another node moves them on.
         const expiresAt = Math.max(...orphans.map((o) => o.lease_expires_at));
         const earliestExpiry = Math.min(...orphans.map((o) => o.lease_expires_at));
+        type RowState = { key: string; version: number; status: string; lease_owner: string | null; lease_expires_at: number | null; next_reconcile_at: number | null };
         const versions = async () =>
           new Map(
             (
-              await sql!.query<{ key: string; version: number; lease_owner: string | null }>(
-                `SELECT id AS key, version::int, lease_owner FROM endpoint_services WHERE id = ANY($1)
+              await sql!.query<RowState>(
+                `SELECT id AS key, version::int, status, lease_owner, lease_expires_at::float8, next_reconcile_at::float8 FROM endpoint_services WHERE id = ANY($1)
                  UNION ALL
-                 SELECT service_id || '/' || endpoint_id, version::int, lease_owner FROM private_endpoints
-                  WHERE service_id || '/' || endpoint_id = ANY($1)`,
+                 SELECT service_id || '/' || endpoint_id, version::int, status, lease_owner, lease_expires_at::float8, next_reconcile_at::float8
+                   FROM private_endpoints WHERE service_id || '/' || endpoint_id = ANY($1)`,
                 [orphans.map((o) => o.key)],
               )
             ).rows.map((r) => [r.key, r] as const),
           );
+        // What the orphaned rows looked like over time (ms relative to the earliest expiry), for failure messages.
+        const timeline: string[] = [];
+        let lastSeen = '';
         const takenOverAt = await pollUntil(
           'orphaned rows taken over',
           async () => {
             const now = await versions();
             const doneAt = Date.now();
+            const seen = JSON.stringify(
+              [...now.values()].map((r) => [r.key.slice(-8), r.version, r.status, r.lease_owner, r.lease_expires_at && r.lease_expires_at - earliestExpiry, r.next_reconcile_at && r.next_reconcile_at - earliestExpiry]),
+            );
+            if (seen !== lastSeen) timeline.push(`${doneAt - earliestExpiry}: ${(lastSeen = seen)}`);
             const moved = orphans.filter((o) => !now.has(o.key) || now.get(o.key)!.version !== o.version);
             if (doneAt < earliestExpiry) {
               assert.deepEqual(moved, [], `rows leased to the dead node changed before their lease expired (${earliestExpiry - doneAt} ms early)`);
@@ -382,8 +396,9 @@ if (!PG_URL) {
             }
             return moved.length === orphans.length ? doneAt : undefined;
           },
-          { timeoutMs: LEASE_MS + 5000, intervalMs: 10 },
+          { timeoutMs: LEASE_MS + 5000, intervalMs: 10, describe: () => timeline.join('\n') },
         );
+        if (takenOverAt - earliestExpiry > 300) console.log(`slow takeover:\n${timeline.join("\n")}\n${cluster!.outputs()}`);
         assert.ok(takenOverAt >= earliestExpiry, 'taken over only after the lease expired');
 
         await Promise.all(workers);
@@ -430,9 +445,12 @@ if (!PG_URL) {
       });
     });
 
-    test('no request got a 5xx; the surviving nodes stop gracefully on SIGTERM', async () => {
+    test('no request got a 5xx, no node logged an error; the surviving nodes stop gracefully on SIGTERM', async () => {
       const errors = clients.flatMap((c) => c.serverErrors);
       assert.deepEqual(errors, []);
+      // pino levels: 50 error, 60 fatal (a failed reconciler pass logs at 50).
+      const logged = cluster!.nodes.flatMap((n) => n.output().split('\n').filter((l) => /"level":(50|60)/.test(l)).map((l) => `${n.nodeId}: ${l.slice(0, 400)}`));
+      assert.deepEqual(logged, []);
       const codes = await Promise.all(cluster!.alive().map((n) => n.stop()));
       assert.deepEqual(codes, [0, 0]);
     });

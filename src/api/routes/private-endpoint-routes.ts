@@ -11,6 +11,7 @@ import {
   privateEndpointOf,
   type CreateEndpointInput,
 } from '../../app/private-endpoints.ts';
+import { setRegionalMode } from '../../app/regional-mode.ts';
 import type { CloudProvider } from '../../domain/cloud-provider.ts';
 import type { AtlasRoute } from '../route-table.ts';
 import type { RouteContext } from '../server.ts';
@@ -175,8 +176,7 @@ export function privateEndpointRoutes(ctx: RouteContext): AtlasRoute[] {
       body: regionalModeBody,
       handler: async (i) => {
         const { enabled } = i.body as { enabled: boolean };
-        await app.store.setRegionalMode(i.state.project!.id, enabled);
-        return accepted({ enabled });
+        return accepted({ enabled: await setRegionalMode(app, i.state.project!, enabled) });
       },
     },
   ];
