@@ -14,6 +14,8 @@ export interface ReconcilerOptions {
   /** Called before each pass (e.g. to refresh the simulation's settings). */
   beforePass?: () => Promise<void>;
   onError?: (err: unknown) => void;
+  /** How long a row whose driver call failed waits before the next look (default 5 s). */
+  retryMs?: number;
   /** Window in which API pokes are merged into one pass (default 10 ms). */
   pokeCoalesceMs?: number;
 }
@@ -52,18 +54,37 @@ export class Reconciler {
     const services = await store.claimDueServices(now, owner, leaseMs, batch);
     if (services.length > 0) {
       const ts: Transition<ServicePatch>[] = [];
-      for (const s of services) ts.push(toTransition(s.id, s.version, planService(s, await driver.observeService(s, now), now)));
+      for (const s of services) {
+        const obs = await this.observe(() => driver.observeService(s, now));
+        ts.push(toTransition(s.id, s.version, obs ? planService(s, obs, now) : this.backOff(now)));
+      }
       applied += await store.applyServiceTransitions(ts);
     }
     const endpoints = await store.claimDueEndpoints(now, owner, leaseMs, batch);
     if (endpoints.length > 0) {
       const ts: Transition<EndpointPatch>[] = [];
       for (const e of endpoints) {
-        ts.push(toTransition(endpointKey(e.serviceId, e.endpointId), e.version, planEndpoint(e, await driver.observeEndpoint(e, now), now)));
+        const obs = await this.observe(() => driver.observeEndpoint(e, now));
+        ts.push(toTransition(endpointKey(e.serviceId, e.endpointId), e.version, obs ? planEndpoint(e, obs, now) : this.backOff(now)));
       }
       applied += await store.applyEndpointTransitions(ts);
     }
     return applied;
+  }
+
+  /** Asks the driver; a failure is logged and confined to its row, so one bad row cannot stall a batch. */
+  private async observe<T>(ask: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await ask();
+    } catch (err) {
+      this.o.onError?.(err);
+      return undefined;
+    }
+  }
+
+  /** A row whose cloud could not be asked looks again after `retryMs`, keeping its state. */
+  private backOff<P extends { nextReconcileAt?: number | null }>(now: number): Plan<P> {
+    return { patch: { nextReconcileAt: now + (this.o.retryMs ?? 5000) } as P };
   }
 
   start(): void {

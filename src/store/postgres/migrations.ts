@@ -1,7 +1,8 @@
 /**
  * Ordered PostgreSQL schema migrations: the SQLite schema (same tables, columns, unique constraints,
  * foreign keys and indexes) in PostgreSQL types. Append only: a released migration is never edited, the
- * next change is a new entry with the same id as its SQLite twin. `PostgresStore.migrate` applies the
+ * next change is a new entry. Ids follow each dialect's own list (PostgreSQL has one migration SQLite
+ * does not need, the shared rate-limit buckets), so a twin is found by its name, not its id. `PostgresStore.migrate` applies the
  * pending ones in one transaction under an advisory lock; `schema_migrations` records them.
  *
  * Dialect choices (rows.ts reads both dialects):

@@ -140,6 +140,10 @@ export class PostgresStore implements Store {
       max: opts.poolSize ?? 10,
       application_name: opts.applicationName ?? 'linkplane',
       types,
+      // A node that vanishes (host down, not process killed) must not hold row locks until TCP gives
+      // up: keepalives notice the dead peer, and the server ends any transaction left idle.
+      keepAlive: true,
+      idle_in_transaction_session_timeout: 10_000,
     });
     // An idle connection that dies (server restart, network) is dropped from the pool; without a
     // listener its 'error' event would crash the process. The next query opens a fresh connection.
