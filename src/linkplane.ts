@@ -12,6 +12,7 @@ import { SimulatedCloud } from './providers/simulated/simulated-cloud.ts';
 import { Reconciler } from './reconciler/reconciler.ts';
 import { openStore } from './store/open-store.ts';
 import { PostgresRateLimiter } from './store/postgres/postgres-rate-limiter.ts';
+import { PostgresReplayGuard } from './store/postgres/postgres-replay-guard.ts';
 import { PostgresStore } from './store/postgres/postgres-store.ts';
 import type { Store } from './store/store.ts';
 
@@ -59,7 +60,8 @@ export async function createLinkplane(config: Config, opts: LinkplaneOptions = {
   );
   const secret = Buffer.from(await store.getOrCreateSetting('digest.secret', randomBytes(32).toString('hex')), 'hex');
   const nonces = new NonceService(secret, { ttlMs: config.nonceTtlMs, now });
-  const replay = new ReplayGuard({ ttlMs: config.nonceTtlMs + 10_000, now });
+  const replayTtlMs = config.nonceTtlMs + 10_000;
+  const replay = store instanceof PostgresStore ? new PostgresReplayGuard(store.pool, replayTtlMs, now) : new ReplayGuard({ ttlMs: replayTtlMs, now });
   const simulation = new SimulationControl(store, config.simTimeScale, now);
   await simulation.refresh(true);
   const reconciler = new Reconciler({

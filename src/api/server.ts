@@ -2,7 +2,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { AppContext } from '../app/app-context.ts';
 import type { AuthSubjects } from '../app/auth-subjects.ts';
 import type { RateLimiter } from '../app/rate-limiter.ts';
-import type { NonceService, ReplayGuard } from '../auth/digest.ts';
+import type { NonceService } from '../auth/digest.ts';
+import type { ReplayCheck } from '../app/replay-check.ts';
 import { registerErrorHandling, toAtlasError } from './plugins/error-handler.ts';
 import { registerBodyParsers } from './plugins/media-type.ts';
 import { registerPipeline } from './plugins/pipeline.ts';
@@ -17,7 +18,7 @@ export interface ServerDeps {
   app: AppContext;
   subjects: AuthSubjects;
   nonces: NonceService;
-  replay: ReplayGuard;
+  replay: ReplayCheck;
   rateLimiter: RateLimiter;
   rateLimits: false | Record<string, { capacity: number; refillPerMinute: number }>;
   publicUrl?: string;

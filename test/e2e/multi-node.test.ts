@@ -181,7 +181,6 @@ if (!PG_URL) {
 
     test(
       'a (nonce, nc) pair used at node A is refused when replayed at node B',
-      { todo: 'the digest replay guard is per process (src/auth/digest.ts ReplayGuard); nodes do not share it' },
       async () => {
         const [a, b] = nodes();
         const path = `${V2}/orgs`;

@@ -6,13 +6,13 @@ import {
   uriMatchesRequest,
   verifyResponse,
   type NonceService,
-  type ReplayGuard,
 } from '../../auth/digest.ts';
 import { cidrContains, clientAddress } from '../../domain/access-list.ts';
 import { AtlasError } from '../../domain/errors.ts';
 import type { Principal } from '../../domain/roles.ts';
 import type { Store } from '../../store/store.ts';
 import type { AuthSubjects } from '../../app/auth-subjects.ts';
+import type { ReplayCheck } from '../../app/replay-check.ts';
 import { prettyJson } from '../pretty-json.ts';
 
 /** The exact body real Atlas sends with its digest challenge (Jackson pretty style, no parameters). */
@@ -30,7 +30,7 @@ export interface DigestAuthDeps {
   store: Store;
   subjects: AuthSubjects;
   nonces: NonceService;
-  replay: ReplayGuard;
+  replay: ReplayCheck;
   now: () => number;
 }
 
@@ -70,7 +70,7 @@ export async function authenticate(deps: DigestAuthDeps, request: FastifyRequest
     challenge(reply, deps.nonces, true);
     return undefined;
   }
-  if (!deps.replay.use(creds.nonce, creds.nc ?? '')) {
+  if (!(await deps.replay.use(creds.nonce, creds.nc ?? ''))) {
     challenge(reply, deps.nonces, false);
     return undefined;
   }

@@ -139,4 +139,17 @@ CREATE UNLOGGED TABLE rate_limit_buckets (
 CREATE INDEX projects_org ON projects (org_id, id);
 `,
   },
+  {
+    id: 5,
+    name: 'digest-nonce-uses',
+    sql: `
+CREATE UNLOGGED TABLE digest_nonce_uses (
+  nonce TEXT COLLATE "C" NOT NULL,
+  nc TEXT COLLATE "C" NOT NULL,
+  expires_at BIGINT NOT NULL,
+  PRIMARY KEY (nonce, nc)
+);
+CREATE INDEX digest_nonce_uses_expiry ON digest_nonce_uses (expires_at);
+`,
+  },
 ];
