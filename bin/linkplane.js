@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Entry point of the `linkplane` command: runs the TypeScript sources through tsx.
-import { register } from 'node:module';
-import { pathToFileURL } from 'node:url';
-register('tsx/esm', pathToFileURL('./'));
+// Entry point of the `linkplane` command: registers tsx (resolved from this package) and runs the sources.
+import { register } from 'tsx/esm/api';
+
+register();
 await import('../src/main.ts');

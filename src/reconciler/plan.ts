@@ -70,6 +70,7 @@ export function planEndpoint(e: PrivateEndpoint, obs: EndpointObservation, now: 
           status: obs.status,
           statusSince: now,
           nextReconcileAt: obs.lookAgainAt,
+          ...(obs.status === 'DELETING' ? { deleteRequested: true } : {}),
           endpoints: rules(e, obs.status),
           ...(obs.privateEndpointConnectionName !== undefined ? { privateEndpointConnectionName: obs.privateEndpointConnectionName } : {}),
         },
