@@ -1,5 +1,5 @@
 import { isAtlasRegionName, toAtlasRegion, type CloudProvider } from '../domain/cloud-provider.ts';
-import type { EndpointService, EndpointServiceWithEndpoints } from '../domain/endpoint-service.ts';
+import { initialEndpointService, type EndpointService, type EndpointServiceWithEndpoints } from '../domain/endpoint-service.ts';
 import { atlasError } from '../domain/errors.ts';
 import { newObjectId } from '../domain/ids.ts';
 import type { Project } from '../domain/project.ts';
@@ -31,25 +31,16 @@ export async function createEndpointService(ctx: AppContext, project: Project, i
   if (input.portMappingEnabled === true && provider !== 'GCP') throw atlasError('INVALID_ATTRIBUTE', 'portMappingEnabled');
   checkRemoteRegions(provider, region, input.supportedRemoteRegions);
   const now = ctx.now();
-  const service: EndpointService = {
+  const service = initialEndpointService({
     id: newObjectId(now),
     projectId: project.id,
     provider,
     region,
-    status: 'INITIATING',
-    errorMessage: null,
-    deleteRequested: false,
-    endpointServiceName: null,
-    privateLinkServiceName: null,
-    privateLinkServiceResourceId: null,
-    serviceAttachmentNames: [],
-    portMappingEnabled: provider === 'GCP' ? (input.portMappingEnabled ?? false) : null,
-    supportedRemoteRegions: provider === 'AWS' ? (input.supportedRemoteRegions ?? null) : null,
-    createdAt: now,
-    statusSince: now,
-    version: 1,
-    nextReconcileAt: now,
-  };
+    now,
+    portMappingEnabled: input.portMappingEnabled,
+    supportedRemoteRegions: input.supportedRemoteRegions,
+  });
+
   if ((await ctx.store.insertEndpointService(service)) === 'duplicate-region') {
     throw atlasError('PRIVATE_ENDPOINT_SERVICE_ALREADY_EXISTS_FOR_REGION', provider, region);
   }

@@ -39,3 +39,37 @@ export interface EndpointServiceWithEndpoints extends EndpointService {
 }
 
 export const GCP_ATTACHMENT_COUNT = 6;
+
+/**
+ * A service as Atlas creates it: INITIATING, names null until the cloud reports them, due for its
+ * first look at once. GCP keeps `portMappingEnabled` (false by default); AWS keeps remote regions.
+ */
+export function initialEndpointService(input: {
+  id: string;
+  projectId: string;
+  provider: CloudProvider;
+  region: string;
+  now: number;
+  portMappingEnabled?: boolean;
+  supportedRemoteRegions?: string[] | null;
+}): EndpointService {
+  return {
+    id: input.id,
+    projectId: input.projectId,
+    provider: input.provider,
+    region: input.region,
+    status: 'INITIATING',
+    errorMessage: null,
+    deleteRequested: false,
+    endpointServiceName: null,
+    privateLinkServiceName: null,
+    privateLinkServiceResourceId: null,
+    serviceAttachmentNames: [],
+    portMappingEnabled: input.provider === 'GCP' ? (input.portMappingEnabled ?? false) : null,
+    supportedRemoteRegions: input.provider === 'AWS' ? (input.supportedRemoteRegions ?? null) : null,
+    createdAt: input.now,
+    statusSince: input.now,
+    version: 1,
+    nextReconcileAt: input.now,
+  };
+}

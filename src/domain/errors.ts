@@ -34,8 +34,6 @@ export const CATALOGUE = {
   INVALID_QUERY_PARAMETER: [400, 'Invalid query parameter %s specified.'],
   ATTRIBUTE_READ_ONLY: [400, 'The attribute %s is read-only and cannot be changed by the user.'],
   PATH_PARAM_PARSE_ERROR: [400, 'One or more path parameter in the request URI %s is malformed.'],
-  INVALID_GROUP_ID: [404, 'An invalid group ID %s was specified.'],
-  INVALID_ORG_ID: [404, 'An invalid organization ID %s was specified.'],
   RESOURCE_NOT_FOUND: [404, 'Cannot find resource %s.'],
   INVALID_VERSION_DATE: [406, 'Invalid accept header or version date.'],
   UNSUPPORTED_MEDIA_TYPE: [415, 'Unsupported media type %s.'],

@@ -77,19 +77,16 @@ describe('Atlas error conventions', () => {
     }
   });
 
-  test('v1.0: a malformed group id is 404 INVALID_GROUP_ID, a malformed org id 404 INVALID_ORG_ID (documented decision)', async () => {
-    for (const path of [`${V1}/groups/${BAD_ID}`, `${V1}/groups/${BAD_ID}/apiKeys`, `${V1}/groups/${BAD_ID}/clusters`]) {
-      assertError(await digest(t.app, { method: 'GET', url: path }), 404, 'INVALID_GROUP_ID', `An invalid group ID ${BAD_ID} was specified.`, [BAD_ID]);
-    }
-    assertError(
-      await digest(t.app, { method: 'DELETE', url: `${V1}/groups/${BAD_ID}` }),
-      404,
-      'INVALID_GROUP_ID',
-      `An invalid group ID ${BAD_ID} was specified.`,
-      [BAD_ID],
-    );
-    for (const path of [`${V1}/orgs/${BAD_ID}`, `${V1}/orgs/${BAD_ID}/apiKeys`]) {
-      assertError(await digest(t.app, { method: 'GET', url: path }), 404, 'INVALID_ORG_ID', `An invalid organization ID ${BAD_ID} was specified.`, [BAD_ID]);
+  test('v1.0: a malformed id in the path is 400 PATH_PARAM_PARSE_ERROR as on v2', async () => {
+    for (const [method, path] of [
+      ['GET', `${V1}/groups/${BAD_ID}`],
+      ['GET', `${V1}/groups/${BAD_ID}/apiKeys`],
+      ['GET', `${V1}/groups/${BAD_ID}/clusters`],
+      ['DELETE', `${V1}/groups/${BAD_ID}`],
+      ['GET', `${V1}/orgs/${BAD_ID}`],
+      ['GET', `${V1}/orgs/${BAD_ID}/apiKeys`],
+    ] as const) {
+      assertError(await digest(t.app, { method, url: path }), 400, 'PATH_PARAM_PARSE_ERROR', `One or more path parameter in the request URI ${path} is malformed.`, [path]);
     }
   });
 

@@ -398,7 +398,9 @@ test('addressing: unknown or foreign service 404, malformed ids 400/404, lower-c
   const nope = 'bbbbbbbbbbbbbbbbbbbbbbbb';
   assertError(await call(t, 'GET', `/groups/${nope}/privateEndpoint/AWS/endpointService`), 404, 'GROUP_NOT_FOUND', [nope]);
   assertError(await call(t, 'POST', servicesPath(nope), { body: { providerName: 'AWS', region: 'US_EAST_1' } }), 404, 'GROUP_NOT_FOUND', [nope]);
-  assertError(await call(t, 'GET', `/groups/xyz/privateEndpoint/AWS/endpointService`, { tree: 'v1' }), 404, 'INVALID_GROUP_ID', ['xyz']);
+  assertError(await call(t, 'GET', `/groups/xyz/privateEndpoint/AWS/endpointService`, { tree: 'v1' }), 400, 'PATH_PARAM_PARSE_ERROR', [
+    '/api/atlas/v1.0/groups/xyz/privateEndpoint/AWS/endpointService',
+  ]);
 });
 
 test('project delete with a service (also a DELETING one) → 409 CANNOT_CLOSE_GROUP_ACTIVE_ATLAS_PRIVATE_ENDPOINT_SERVICES', async () => {

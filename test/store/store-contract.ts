@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { AccessListEntry } from '../../src/domain/access-list.ts';
 import type { ApiKey } from '../../src/domain/api-key.ts';
 import type { CloudProvider } from '../../src/domain/cloud-provider.ts';
-import type { EndpointService } from '../../src/domain/endpoint-service.ts';
+import { initialEndpointService, type EndpointService } from '../../src/domain/endpoint-service.ts';
 import type { FaultRule } from '../../src/domain/fault-rule.ts';
 import type { Organization } from '../../src/domain/organization.ts';
 import type { PrivateEndpoint } from '../../src/domain/private-endpoint.ts';
@@ -912,22 +912,7 @@ function byCidr(entries: AccessListEntry[]): AccessListEntry[] {
 
 function service(projectId: string, over: Partial<EndpointService> = {}): EndpointService {
   return {
-    id: oid(),
-    projectId,
-    provider: 'AWS',
-    region: 'US_EAST_1',
-    status: 'INITIATING',
-    errorMessage: null,
-    deleteRequested: false,
-    endpointServiceName: null,
-    privateLinkServiceName: null,
-    privateLinkServiceResourceId: null,
-    serviceAttachmentNames: [],
-    portMappingEnabled: null,
-    supportedRemoteRegions: null,
-    createdAt: 1_000,
-    statusSince: 1_000,
-    version: 1,
+    ...initialEndpointService({ id: oid(), projectId, provider: 'AWS', region: 'US_EAST_1', now: 1_000 }),
     nextReconcileAt: null,
     ...over,
   };

@@ -11,38 +11,12 @@
  *   in `reuse-nonce` mode it behaves like python-requests' HTTPDigestAuth (one nonce, nc 1, 2, 3, …,
  *   a new challenge only when a 401 comes back).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { BOOT_PRIVATE, BOOT_PUBLIC, delay, startServer, V2_ACCEPT, type ServerProcess } from './process.ts';
 
-export const BOOT_PUBLIC = 'bootpub1';
-export const BOOT_PRIVATE = '0b0b0b0b-1111-4222-8333-444444444444';
-export const V2_ACCEPT = 'application/vnd.atlas.2023-01-01+json';
+export { BOOT_PRIVATE, BOOT_PUBLIC, V2_ACCEPT, delay, pollUntil } from './process.ts';
 export const REALM = 'MMS Public API';
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-export const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Polls `probe` until it returns something other than undefined; fails after `timeoutMs`. */
-export async function pollUntil<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  opts: { timeoutMs?: number; intervalMs?: number; describe?: () => string | Promise<string> } = {},
-): Promise<T> {
-  const timeoutMs = opts.timeoutMs ?? 10_000;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() >= deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${opts.describe ? `: ${await opts.describe()}` : ''}`);
-    }
-    await delay(opts.intervalMs ?? 20);
-  }
-}
 
 // ---- database --------------------------------------------------------------------------------------
 
@@ -80,61 +54,9 @@ export async function createDatabase(adminUrl: string, prefix = 'lp_e2e'): Promi
 
 // ---- processes -------------------------------------------------------------------------------------
 
-/** Children still alive, SIGKILLed if the test process exits without stopping them. */
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const c of live) {
-    try {
-      c.kill('SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-});
-
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      if (a === null || typeof a === 'string') return rej(new Error('no port'));
-      srv.close(() => res(a.port));
-    });
-  });
-}
-
-export interface NodeProcess {
+/** One node: a spawned `linkplane serve` (see process.ts) with its node id. */
+export interface NodeProcess extends ServerProcess {
   readonly nodeId: string;
-  readonly baseUrl: string;
-  readonly pid: number;
-  readonly child: ChildProcess;
-  /** Whether the child has exited (or was killed). */
-  readonly exited: boolean;
-  /** Everything the child wrote so far. */
-  output(): string;
-  /** SIGTERM, wait for exit (SIGKILL after `graceMs`); resolves with the exit code or signal name. */
-  stop(graceMs?: number): Promise<number | string | null>;
-  /** SIGKILL (kill -9) and wait for the exit. */
-  kill9(): Promise<void>;
-  /** SIGSTOP: the process stops running but keeps its sockets and database sessions. */
-  pause(): void;
-}
-
-function waitExit(child: ChildProcess): Promise<number | string | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode ?? child.signalCode);
-  return new Promise((res) => child.once('exit', (code, signal) => res(code ?? signal)));
-}
-
-async function healthy(baseUrl: string): Promise<boolean> {
-  try {
-    const r = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(1000) });
-    await r.arrayBuffer();
-    return r.status === 200;
-  } catch {
-    return false;
-  }
 }
 
 export interface NodeOptions {
@@ -145,84 +67,10 @@ export interface NodeOptions {
   startTimeoutMs?: number;
 }
 
-async function spawnOnce(o: NodeOptions): Promise<NodeProcess> {
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
-    cwd: REPO_ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TMPDIR: process.env.TMPDIR,
-      NODE_NO_WARNINGS: '1',
-      LINKPLANE_HOST: '127.0.0.1',
-      LINKPLANE_PORT: String(port),
-      LINKPLANE_DB: o.db,
-      LINKPLANE_NODE_ID: o.nodeId,
-      LINKPLANE_BOOTSTRAP_PUBLIC_KEY: BOOT_PUBLIC,
-      LINKPLANE_BOOTSTRAP_PRIVATE_KEY: BOOT_PRIVATE,
-      LINKPLANE_LOG_LEVEL: 'warn',
-      ...o.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  let out = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  const node: NodeProcess = {
-    nodeId: o.nodeId,
-    baseUrl,
-    pid: child.pid!,
-    child,
-    output: () => out,
-    get exited() {
-      return child.exitCode !== null || child.signalCode !== null;
-    },
-    async stop(graceMs = 5000) {
-      if (node.exited) return child.exitCode ?? child.signalCode;
-      const done = waitExit(child);
-      child.kill('SIGCONT'); // a paused node must run to handle SIGTERM
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      try {
-        return await done;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-    async kill9() {
-      if (node.exited) return;
-      const done = waitExit(child);
-      child.kill('SIGKILL');
-      await done;
-    },
-    pause() {
-      if (!node.exited) child.kill('SIGSTOP');
-    },
-  };
-  const deadline = Date.now() + (o.startTimeoutMs ?? 30_000);
-  while (Date.now() < deadline && !node.exited) {
-    if (await healthy(baseUrl)) return node;
-    await delay(50);
-  }
-  await node.kill9();
-  throw Object.assign(new Error(`node ${o.nodeId} did not become healthy on ${baseUrl}:\n${out}`), { output: out });
-}
-
-/** Spawns one `linkplane serve` and waits for /health; a start that lost its port race is retried. */
+/** Spawns one node and waits for /health; a start that lost its port race is retried. */
 export async function startNode(o: NodeOptions): Promise<NodeProcess> {
-  let last: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      return await spawnOnce(o);
-    } catch (e) {
-      last = e;
-      if (!String((e as { output?: string }).output ?? '').includes('EADDRINUSE')) throw e;
-    }
-  }
-  throw last;
+  const proc = await startServer({ db: o.db, env: { LINKPLANE_NODE_ID: o.nodeId, ...o.env }, startTimeoutMs: o.startTimeoutMs ?? 30_000 });
+  return Object.assign(proc, { nodeId: o.nodeId });
 }
 
 export interface Cluster {

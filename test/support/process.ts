@@ -5,10 +5,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The fixed bootstrap key every spawned server starts with (same values as the in-process harness). */
-export const BOOT_PUBLIC = 'bootpub1';
-export const BOOT_PRIVATE = '0b0b0b0b-1111-4222-8333-444444444444';
-export const V2_ACCEPT = 'application/vnd.atlas.2023-01-01+json';
+/** Every spawned server starts with the in-process harness's fixed bootstrap key. */
+export { BOOT_PRIVATE, BOOT_PUBLIC, V2_ACCEPT } from './harness.ts';
+import { BOOT_PRIVATE, BOOT_PUBLIC } from './harness.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -39,6 +38,8 @@ export interface ServerProcess {
   stop(graceMs?: number): Promise<number | string | null>;
   /** kill -9 and wait for exit. */
   kill9(): Promise<void>;
+  /** SIGSTOP: the process stops running but keeps its sockets and database sessions. */
+  pause(): void;
 }
 
 /** Children still alive, killed if the test process exits (or is interrupted) without stopping them. */
@@ -86,7 +87,7 @@ function waitExit(child: ChildProcess): Promise<number | string | null> {
   return new Promise((res) => child.once('exit', (code, signal) => res(code ?? signal)));
 }
 
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 async function healthy(baseUrl: string): Promise<boolean> {
   try {
@@ -140,6 +141,7 @@ async function spawnOnce(db: string, opts: ServerOptions): Promise<ServerProcess
     async stop(graceMs = 5000) {
       if (proc.exited) return child.exitCode ?? child.signalCode;
       const done = waitExit(child);
+      child.kill('SIGCONT'); // a paused server must run to handle SIGTERM
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       try {
@@ -153,6 +155,9 @@ async function spawnOnce(db: string, opts: ServerOptions): Promise<ServerProcess
       const done = waitExit(child);
       child.kill('SIGKILL');
       await done;
+    },
+    pause() {
+      if (!proc.exited) child.kill('SIGSTOP');
     },
   };
 
@@ -206,15 +211,15 @@ export async function startServer(opts: ServerOptions = {}): Promise<ServerProce
 export async function pollUntil<T>(
   what: string,
   probe: () => Promise<T | undefined>,
-  opts: { timeoutMs?: number; intervalMs?: number; describe?: () => string } = {},
+  opts: { timeoutMs?: number; intervalMs?: number; describe?: () => string | Promise<string> } = {},
 ): Promise<T> {
-  const timeoutMs = opts.timeoutMs ?? 5000;
+  const timeoutMs = opts.timeoutMs ?? 10_000;
   const intervalMs = opts.intervalMs ?? 10;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
     if (v !== undefined) return v;
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${opts.describe ? `: ${opts.describe()}` : ''}`);
+    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${opts.describe ? `: ${await opts.describe()}` : ''}`);
     await delay(intervalMs);
   }
 }

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planEndpoint, planService } from '../../src/reconciler/plan.ts';
-import type { EndpointService } from '../../src/domain/endpoint-service.ts';
+import { initialEndpointService, type EndpointService } from '../../src/domain/endpoint-service.ts';
 import type { PrivateEndpoint } from '../../src/domain/private-endpoint.ts';
 import type { CloudProvider } from '../../src/domain/cloud-provider.ts';
 import { canTransitionEndpoint, canTransitionService, type EndpointStatus, type ServiceStatus } from '../../src/domain/lifecycle.ts';
@@ -34,21 +34,7 @@ function deepFreeze<T>(o: T): T {
 
 function service(over: Partial<EndpointService> = {}): EndpointService {
   return deepFreeze({
-    id: '6a793f68c0eb9e7a17715835',
-    projectId: '6a793f63c0eb9e7a177153f5',
-    provider: 'AWS',
-    region: 'EU_WEST_1',
-    status: 'INITIATING',
-    errorMessage: null,
-    deleteRequested: false,
-    endpointServiceName: null,
-    privateLinkServiceName: null,
-    privateLinkServiceResourceId: null,
-    serviceAttachmentNames: [],
-    portMappingEnabled: null,
-    supportedRemoteRegions: null,
-    createdAt: NOW - 10_000,
-    statusSince: NOW - 10_000,
+    ...initialEndpointService({ id: '6a793f68c0eb9e7a17715835', projectId: '6a793f63c0eb9e7a177153f5', provider: 'AWS', region: 'EU_WEST_1', now: NOW - 10_000 }),
     version: 3,
     nextReconcileAt: NOW,
     ...over,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { EndpointService } from '../../src/domain/endpoint-service.ts';
+import { initialEndpointService, type EndpointService } from '../../src/domain/endpoint-service.ts';
 import type { CloudDriver } from '../../src/providers/driver.ts';
 import { Reconciler } from '../../src/reconciler/reconciler.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
@@ -8,25 +8,7 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 const NOW = Date.UTC(2026, 11, 4, 12);
 
 function service(id: string, region: string): EndpointService {
-  return {
-    id,
-    projectId: 'a'.repeat(24),
-    provider: 'AWS',
-    region,
-    status: 'INITIATING',
-    errorMessage: null,
-    deleteRequested: false,
-    endpointServiceName: null,
-    privateLinkServiceName: null,
-    privateLinkServiceResourceId: null,
-    serviceAttachmentNames: [],
-    portMappingEnabled: null,
-    supportedRemoteRegions: null,
-    createdAt: NOW,
-    statusSince: NOW,
-    version: 1,
-    nextReconcileAt: NOW,
-  };
+  return initialEndpointService({ id, projectId: 'a'.repeat(24), provider: 'AWS', region, now: NOW });
 }
 
 test('a driver failure on one row backs that row off and lets the rest of the batch advance', async () => {

@@ -27,13 +27,11 @@ function treeOf(url: string): ApiTree | 'admin' | undefined {
   return undefined;
 }
 
-/** Malformed ids in the path: 400 PATH_PARAM_PARSE_ERROR on v2; legacy 404 INVALID_*_ID on v1.0. */
-function checkPathParams(tree: ApiTree, url: string, params: Record<string, string>): void {
+/** Malformed ids in the path: 400 PATH_PARAM_PARSE_ERROR naming the URI, on both trees. */
+function checkPathParams(url: string, params: Record<string, string>): void {
   for (const name of ID_PARAMS) {
     const v = params[name];
     if (v === undefined || isObjectId(v)) continue;
-    if (tree === 'v1' && name === 'groupId') throw atlasError('INVALID_GROUP_ID', v);
-    if (tree === 'v1' && name === 'orgId') throw atlasError('INVALID_ORG_ID', v);
     throw atlasError('PATH_PARAM_PARSE_ERROR', url.split('?')[0]);
   }
   const provider = params.cloudProvider;
@@ -95,7 +93,7 @@ export function registerPipeline(app: FastifyInstance, deps: PipelineDeps): void
     const principal = request.atlas?.principal;
     if (!access || !principal) return;
     const params = request.params as Record<string, string>;
-    checkPathParams(request.atlas.tree, request.url, params);
+    checkPathParams(request.url, params);
     if (access.on === 'project') request.atlas.project = await projectFor(deps.app, principal, params.groupId, access.need);
     else if (access.on === 'org') request.atlas.org = await orgFor(deps.app, principal, params.orgId, access.need);
   });
