@@ -27,18 +27,10 @@ import {
   newProject,
   servicePath,
   type Provider,
+  addFault,
+  removeFault,
 } from './private-endpoint-fixtures.ts';
 
-const FAULTS = '/api/linkplane/v1/sim/faults';
-
-async function addFault(t: TestLinkplane, body: Record<string, unknown>): Promise<string> {
-  const r = await call(t, 'POST', FAULTS, { body, noSpec: true });
-  assert.equal(r.status, 201, r.text);
-  return r.body.id as string;
-}
-async function removeFault(t: TestLinkplane, id: string): Promise<void> {
-  assert.equal((await call(t, 'DELETE', `${FAULTS}/${id}`, { noSpec: true })).status, 204);
-}
 
 /** GETs the service, records its status, returns the body (or the 404 response body). */
 async function look(t: TestLinkplane, g: string, p: Provider, id: string, log: StatusLog) {

@@ -246,3 +246,16 @@ export const ENDPOINT_KEYS: Record<Provider, string[]> = {
   ],
   GCP: ['cloudProvider', 'deleteRequested', 'endpointGroupName', 'endpoints', 'errorMessage', 'gcpProjectId', 'portMappingEnabled', 'status'],
 };
+
+export const FAULTS = '/api/linkplane/v1/sim/faults';
+
+/** Adds a simulation fault rule through the admin API; returns its id. */
+export async function addFault(t: TestLinkplane, body: Record<string, unknown>): Promise<string> {
+  const r = await call(t, 'POST', FAULTS, { body, noSpec: true });
+  assert.equal(r.status, 201, r.text);
+  return r.body.id as string;
+}
+
+export async function removeFault(t: TestLinkplane, id: string): Promise<void> {
+  assert.equal((await call(t, 'DELETE', `${FAULTS}/${id}`, { noSpec: true })).status, 204);
+}

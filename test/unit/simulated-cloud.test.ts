@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_ERRORS, SimulatedCloud, type SimulationView } from '../../src/providers/simulated/simulated-cloud.ts';
-import type { EndpointService } from '../../src/domain/endpoint-service.ts';
+import { initialEndpointService, type EndpointService } from '../../src/domain/endpoint-service.ts';
 import type { PrivateEndpoint } from '../../src/domain/private-endpoint.ts';
 import type { FaultRule } from '../../src/domain/fault-rule.ts';
 import type { CloudProvider } from '../../src/domain/cloud-provider.ts';
@@ -22,26 +22,8 @@ function sim(timeScale: number, faults: FaultRule[] = []): SimulatedCloud {
 }
 
 function service(provider: CloudProvider, over: Partial<EndpointService> = {}): EndpointService {
-  return {
-    id: '6a7940612c88faeba59bf3c4',
-    projectId: PROJECT,
-    provider,
-    region: { AWS: 'EU_WEST_1', AZURE: 'ASIA_SOUTH_EAST', GCP: 'US_EAST_4' }[provider],
-    status: 'INITIATING',
-    errorMessage: null,
-    deleteRequested: false,
-    endpointServiceName: null,
-    privateLinkServiceName: null,
-    privateLinkServiceResourceId: null,
-    serviceAttachmentNames: [],
-    portMappingEnabled: provider === 'GCP' ? false : null,
-    supportedRemoteRegions: null,
-    createdAt: T0,
-    statusSince: T0,
-    version: 1,
-    nextReconcileAt: T0,
-    ...over,
-  };
+  const region = { AWS: 'EU_WEST_1', AZURE: 'ASIA_SOUTH_EAST', GCP: 'US_EAST_4' }[provider];
+  return { ...initialEndpointService({ id: '6a7940612c88faeba59bf3c4', projectId: PROJECT, provider, region, now: T0 }), ...over };
 }
 
 function endpoint(provider: CloudProvider, over: Partial<PrivateEndpoint> = {}): PrivateEndpoint {
