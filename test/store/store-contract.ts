@@ -178,6 +178,28 @@ export function storeContract(
       assert.deepEqual(await store.listProjects(oid(), null, page(0, 10)), { items: [], total: 0 });
     });
 
+    test('list totals follow inserts and deletes of projects and keys', async () => {
+      const { store } = ctx;
+      const o = ctx.org.id;
+      const before = (await store.listProjects(o, null, page(0, 1))).total!;
+      const keysBefore = (await store.listApiKeys(o, page(0, 1))).total!;
+      const a = project(o, 'count-a');
+      const b = project(o, 'count-b');
+      assert.equal(await store.insertProject(a), true);
+      assert.equal(await store.insertProject(b), true);
+      assert.equal(await store.insertProject(project(o, 'count-a')), false);
+      assert.equal((await store.listProjects(o, null, page(0, 1))).total, before + 2);
+      assert.equal(await store.deleteProject(a.id), 'ok');
+      assert.equal((await store.listProjects(o, null, page(0, 1))).total, before + 1);
+      const k = apiKey(o);
+      await store.insertApiKey(k);
+      assert.equal((await store.listApiKeys(o, page(0, 1))).total, keysBefore + 1);
+      assert.equal(await store.deleteApiKey(k.id), true);
+      assert.equal((await store.listApiKeys(o, page(0, 1))).total, keysBefore);
+      assert.equal(await store.deleteProject(b.id), 'ok');
+      assert.equal((await store.listProjects(o, null, page(0, 1))).total, before);
+    });
+
     test('listProjects onlyIds restricts to those ids, still ordered and paged', async () => {
       const { store } = ctx;
       const all = (await store.listProjects(ctx.org.id, null, page(0, 100))).items;

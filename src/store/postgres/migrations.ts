@@ -152,4 +152,36 @@ CREATE UNLOGGED TABLE digest_nonce_uses (
 CREATE INDEX digest_nonce_uses_expiry ON digest_nonce_uses (expires_at);
 `,
   },
+  {
+    id: 6,
+    name: 'org-counts',
+    sql: `
+CREATE TABLE org_counts (
+  org_id TEXT COLLATE "C" PRIMARY KEY REFERENCES organizations(id),
+  projects BIGINT NOT NULL DEFAULT 0,
+  api_keys BIGINT NOT NULL DEFAULT 0
+);
+INSERT INTO org_counts (org_id, projects, api_keys)
+  SELECT o.id, (SELECT count(*) FROM projects p WHERE p.org_id = o.id), (SELECT count(*) FROM api_keys k WHERE k.org_id = o.id)
+  FROM organizations o;
+CREATE FUNCTION org_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_TABLE_NAME = 'organizations' THEN
+    INSERT INTO org_counts (org_id) VALUES (NEW.id) ON CONFLICT DO NOTHING;
+  ELSIF TG_TABLE_NAME = 'projects' AND TG_OP = 'INSERT' THEN
+    UPDATE org_counts SET projects = projects + 1 WHERE org_id = NEW.org_id;
+  ELSIF TG_TABLE_NAME = 'projects' THEN
+    UPDATE org_counts SET projects = projects - 1 WHERE org_id = OLD.org_id;
+  ELSIF TG_OP = 'INSERT' THEN
+    UPDATE org_counts SET api_keys = api_keys + 1 WHERE org_id = NEW.org_id;
+  ELSE
+    UPDATE org_counts SET api_keys = api_keys - 1 WHERE org_id = OLD.org_id;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER org_counts_org AFTER INSERT ON organizations FOR EACH ROW EXECUTE FUNCTION org_counts_apply();
+CREATE TRIGGER org_counts_projects AFTER INSERT OR DELETE ON projects FOR EACH ROW EXECUTE FUNCTION org_counts_apply();
+CREATE TRIGGER org_counts_api_keys AFTER INSERT OR DELETE ON api_keys FOR EACH ROW EXECUTE FUNCTION org_counts_apply();
+`,
+  },
 ];

@@ -301,7 +301,7 @@ export class PostgresStore implements Store {
     const items = (
       await this.rows('SELECT * FROM projects WHERE id IN (SELECT id FROM projects WHERE org_id = $1 ORDER BY id LIMIT $2 OFFSET $3) ORDER BY id', [orgId, page.limit, page.offset])
     ).map(toProject);
-    const total = page.includeCount ? await this.count('SELECT count(*) AS n FROM projects WHERE org_id = $1', [orgId]) : undefined;
+    const total = page.includeCount ? await this.count('SELECT coalesce((SELECT projects FROM org_counts WHERE org_id = $1), 0) AS n', [orgId]) : undefined;
     return { items, total };
   }
 
@@ -369,7 +369,7 @@ export class PostgresStore implements Store {
         page.offset,
       ])
     ).map(withGrants);
-    const total = page.includeCount ? await this.count('SELECT count(*) AS n FROM api_keys WHERE org_id = $1', [orgId]) : undefined;
+    const total = page.includeCount ? await this.count('SELECT coalesce((SELECT api_keys FROM org_counts WHERE org_id = $1), 0) AS n', [orgId]) : undefined;
     return { items, total };
   }
 

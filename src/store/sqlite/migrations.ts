@@ -109,4 +109,33 @@ CREATE TABLE fault_rules (
 CREATE INDEX projects_org ON projects (org_id, id);
 `,
   },
+  {
+    id: 4,
+    name: 'org-counts',
+    sql: `
+CREATE TABLE org_counts (
+  org_id TEXT PRIMARY KEY REFERENCES organizations(id),
+  projects INTEGER NOT NULL DEFAULT 0,
+  api_keys INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO org_counts (org_id, projects, api_keys)
+  SELECT o.id, (SELECT count(*) FROM projects p WHERE p.org_id = o.id), (SELECT count(*) FROM api_keys k WHERE k.org_id = o.id)
+  FROM organizations o;
+CREATE TRIGGER org_counts_org AFTER INSERT ON organizations BEGIN
+  INSERT INTO org_counts (org_id) VALUES (NEW.id) ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER org_counts_project_in AFTER INSERT ON projects BEGIN
+  UPDATE org_counts SET projects = projects + 1 WHERE org_id = NEW.org_id;
+END;
+CREATE TRIGGER org_counts_project_out AFTER DELETE ON projects BEGIN
+  UPDATE org_counts SET projects = projects - 1 WHERE org_id = OLD.org_id;
+END;
+CREATE TRIGGER org_counts_key_in AFTER INSERT ON api_keys BEGIN
+  UPDATE org_counts SET api_keys = api_keys + 1 WHERE org_id = NEW.org_id;
+END;
+CREATE TRIGGER org_counts_key_out AFTER DELETE ON api_keys BEGIN
+  UPDATE org_counts SET api_keys = api_keys - 1 WHERE org_id = OLD.org_id;
+END;
+`,
+  },
 ];

@@ -161,6 +161,12 @@ export class SqliteStore implements Store {
     return r && toProject(r);
   }
 
+  /** Rows of an organization, kept by triggers in `org_counts`: a count costs one lookup. */
+  private orgCount(column: 'projects' | 'api_keys', orgId: string): number {
+    const r = this.st(`SELECT ${column} AS n FROM org_counts WHERE org_id = ?`).get(orgId) as { n: number } | undefined;
+    return r?.n ?? 0;
+  }
+
   async listProjects(orgId: string, onlyIds: string[] | null, page: PageRequest): Promise<PageResult<Project>> {
     if (onlyIds) {
       const ids = JSON.stringify(onlyIds);
@@ -180,7 +186,7 @@ export class SqliteStore implements Store {
     const items = (this.st('SELECT * FROM projects WHERE id IN (SELECT id FROM projects WHERE org_id = ? ORDER BY id LIMIT ? OFFSET ?) ORDER BY id').all(orgId, page.limit, page.offset) as Row[]).map(
       toProject,
     );
-    const total = page.includeCount ? (this.st('SELECT count(*) AS n FROM projects WHERE org_id = ?').get(orgId) as { n: number }).n : undefined;
+    const total = page.includeCount ? this.orgCount('projects', orgId) : undefined;
     return { items, total };
   }
 
@@ -245,7 +251,7 @@ export class SqliteStore implements Store {
     const rows = this.st(
       `SELECT * FROM api_keys WHERE id IN (SELECT id FROM api_keys WHERE org_id = ? ORDER BY id LIMIT ? OFFSET ?) ORDER BY id`,
     ).all(orgId, page.limit, page.offset) as Row[];
-    const total = page.includeCount ? (this.st('SELECT count(*) AS n FROM api_keys WHERE org_id = ?').get(orgId) as { n: number }).n : undefined;
+    const total = page.includeCount ? this.orgCount('api_keys', orgId) : undefined;
     return { items: this.withGrantsMany(rows), total };
   }
 
