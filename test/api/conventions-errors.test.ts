@@ -90,6 +90,17 @@ describe('Atlas error conventions', () => {
     }
   });
 
+  test('NUL characters (which PostgreSQL text cannot hold) are refused: 400 in the path, 400 INVALID_JSON in a body', async () => {
+    const path = `${V2}/groups/byName/a%00b`;
+    assertError(await call(t.app, { method: 'GET', url: path }), 400, 'PATH_PARAM_PARSE_ERROR', `One or more path parameter in the request URI ${path} is malformed.`, [path]);
+    const ep = `${V2}/groups/${projectId}/privateEndpoint/GCP/endpointService/${'a'.repeat(24)}/endpoint/g%00`;
+    assertError(await call(t.app, { method: 'GET', url: ep }), 400, 'PATH_PARAM_PARSE_ERROR', `One or more path parameter in the request URI ${ep} is malformed.`, [ep]);
+    for (const payload of ['{"desc":"a\\u0000b","roles":["ORG_MEMBER"]}', '{"desc":"a\u0000b","roles":["ORG_MEMBER"]}']) {
+      const res = await digest(t.app, { method: 'POST', url: `${V2}/orgs/${t.orgId}/apiKeys`, payload, headers: { accept: V2_ACCEPT } });
+      assertError(res, 400, 'INVALID_JSON', 'Received JSON does not match expected format.', []);
+    }
+  });
+
   test('a path that cannot be percent-decoded is 400 PATH_PARAM_PARSE_ERROR in the Atlas error shape', async () => {
     for (const path of [`${V2}/groups/%zz`, `${V1}/groups/%E0%A4%A`, `${V2}/%`]) {
       const res = await call(t.app, { method: 'GET', url: path });

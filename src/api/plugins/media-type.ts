@@ -34,6 +34,9 @@ function resolveVersion(accept: string): string {
   throw atlasError('INVALID_VERSION_DATE');
 }
 
+/** A NUL character, raw or escaped: no Atlas attribute holds one, and PostgreSQL text cannot store it. */
+const NUL = /\u0000|\\u0000/i;
+
 /**
  * Bodies are JSON whatever their declared type (`application/json`, the versioned Atlas type, or a
  * client that forgot the header): the route's schema decides what is acceptable. Malformed JSON is
@@ -44,6 +47,7 @@ export function registerBodyParsers(app: FastifyInstance): void {
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_req, body, done) => {
     const text = body as string;
     if (text.trim() === '') return done(null, undefined);
+    if (NUL.test(text)) return done(atlasError('INVALID_JSON') as AtlasError & Error, undefined);
     try {
       done(null, JSON.parse(text));
     } catch {

@@ -81,6 +81,7 @@ export function registerPipeline(app: FastifyInstance, deps: PipelineDeps): void
     const principal = await authenticate(deps, request, reply);
     if (!principal) return reply;
     request.atlas.principal = principal;
+    if (/%00/.test(request.url)) throw atlasError('PATH_PARAM_PARSE_ERROR', request.url.split('?')[0]);
     const query = (request.query ?? {}) as RawQuery;
     request.atlas.pretty = boolParam(query, 'pretty', false);
     request.atlas.envelope = boolParam(query, 'envelope', false);
