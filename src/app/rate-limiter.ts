@@ -43,7 +43,8 @@ export function refill(tokens: number, at: number, capacity: number, refillPerMi
 
 export function takeFrom(tokens: number, refillPerMinute: number): TokenResult & { tokens: number } {
   if (tokens >= 1) return { allowed: true, remaining: Math.floor(tokens - 1), retryAfterSeconds: 0, tokens: tokens - 1 };
-  const wait = refillPerMinute > 0 ? Math.ceil(((1 - tokens) * 60) / refillPerMinute) : 60;
+  // A hair below a whole second is floating-point noise (the SQL and JS refills round differently).
+  const wait = refillPerMinute > 0 ? Math.ceil(((1 - tokens) * 60) / refillPerMinute - 1e-9) : 60;
   return { allowed: false, remaining: 0, retryAfterSeconds: Math.max(1, wait), tokens };
 }
 

@@ -10,6 +10,7 @@ import { mintApiKey } from '../../src/app/api-keys.ts';
 import { newObjectId } from '../../src/domain/ids.ts';
 import type { Linkplane } from '../../src/linkplane.ts';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { digest, V2_ACCEPT, type DigestRequest } from '../support/harness.ts';
 
 export const V1 = '/api/atlas/v1.0';
@@ -150,7 +151,9 @@ export async function createProject(app: FastifyInstance, orgId: string, name: s
  */
 export async function secondOrg(lp: Linkplane, now: number, name = 'other-org'): Promise<{ orgId: string; key: Key; projectId: string }> {
   const orgId = newObjectId(now);
-  (lp.store as SqliteStore).db.prepare('INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)').run(orgId, name, now);
+  // The API cannot create organizations: insert the row directly, in whichever engine the test runs on.
+  if (lp.store instanceof PostgresStore) await lp.store.pool.query('INSERT INTO organizations (id, name, created_at) VALUES ($1, $2, $3)', [orgId, name, now]);
+  else (lp.store as SqliteStore).db.prepare('INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)').run(orgId, name, now);
   const { key, privateKey } = mintApiKey(orgId, 'other org owner', ['ORG_OWNER'], now);
   await lp.store.insertApiKey(key);
   const projectId = newObjectId(now);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { BOOT_PRIVATE, BOOT_PUBLIC, digest, startTestLinkplane, type TestLinkplane } from '../support/harness.ts';
 import { as, call, createProject, json, V1, V2 } from './auth-helpers.ts';
 
@@ -66,7 +67,11 @@ describe('private keys are shown once and never stored', () => {
   });
 
   test('the api_keys rows hold only the digest HA1 and the last 12 characters', async () => {
-    const rows = (t.lp.store as SqliteStore).db.prepare('SELECT * FROM api_keys').all() as Record<string, unknown>[];
+    const rows = (
+      t.lp.store instanceof PostgresStore
+        ? (await t.lp.store.pool.query('SELECT * FROM api_keys')).rows
+        : (t.lp.store as SqliteStore).db.prepare('SELECT * FROM api_keys').all()
+    ) as Record<string, unknown>[];
     assert.equal(rows.length, 3);
     const all = [...issued, { publicKey: BOOT_PUBLIC, privateKey: BOOT_PRIVATE }];
     for (const k of all) {

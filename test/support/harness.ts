@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLinkplane, type Linkplane } from '../../src/linkplane.ts';
+import { createDatabase } from './cluster.ts';
 
 export const BOOT_PUBLIC = 'bootpub1';
 export const BOOT_PRIVATE = '0b0b0b0b-1111-4222-8333-444444444444';
@@ -27,7 +28,9 @@ export interface TestLinkplane {
 }
 
 /**
- * An in-process linkplane on an in-memory (or given) SQLite store with the fixed bootstrap key, an
+ * An in-process linkplane on an in-memory (or given) SQLite store — or, with LINKPLANE_TEST_API_ON_PG
+ * set to a PostgreSQL admin URL, on a scratch database of its own (so every route test can run on
+ * PostgreSQL too) — with the fixed bootstrap key, an
  * injected clock and the reconciler stopped (tests call `settle`/`reconciler.tick()` themselves).
  */
 export async function startTestLinkplane(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = {}): Promise<TestLinkplane> {
@@ -40,6 +43,8 @@ export async function startTestLinkplane(overrides: Partial<Config> = {}, env: N
     nodeId: 'test-node',
     ...overrides,
   };
+  const scratch = overrides.db === undefined && process.env.LINKPLANE_TEST_API_ON_PG ? await createDatabase(process.env.LINKPLANE_TEST_API_ON_PG) : undefined;
+  if (scratch) config.db = scratch.url;
   const lp = await createLinkplane(config, { now: clock.now, startReconciler: false });
   const org = await lp.store.getAuthSubject(BOOT_PUBLIC);
   return {
@@ -56,7 +61,10 @@ export async function startTestLinkplane(overrides: Partial<Config> = {}, env: N
       }
       return total;
     },
-    close: () => lp.close(),
+    close: async () => {
+      await lp.close();
+      await scratch?.drop();
+    },
   };
 }
 
