@@ -1,6 +1,7 @@
 import { cidrContains, parseAccessListInput, type AccessListEntry } from '../domain/access-list.ts';
 import { atlasError } from '../domain/errors.ts';
 import type { Principal } from '../domain/roles.ts';
+import type { PageRequest, PageResult } from '../store/store.ts';
 import type { AppContext } from './app-context.ts';
 import { orgApiKey } from './api-keys.ts';
 
@@ -22,6 +23,12 @@ export async function addAccessListEntries(ctx: AppContext, orgId: string, keyId
   });
   await ctx.store.addAccessListEntries(entries);
   ctx.identityChanged?.();
+}
+
+/** One page of a key's access list. */
+export async function listAccessList(ctx: AppContext, orgId: string, keyId: string, page: PageRequest): Promise<PageResult<AccessListEntry>> {
+  await orgApiKey(ctx, orgId, keyId);
+  return ctx.store.listAccessList(keyId, page);
 }
 
 /** The entry addressed by `{ipAddress}` in the path: an address or a (percent-decoded) block. */

@@ -74,6 +74,10 @@ export function listOrgApiKeys(ctx: AppContext, orgId: string, page: PageRequest
   return ctx.store.listApiKeys(orgId, page);
 }
 
+export function listProjectApiKeys(ctx: AppContext, project: Project, page: PageRequest): Promise<PageResult<ApiKeyWithGrants>> {
+  return ctx.store.listProjectApiKeys(project.id, page);
+}
+
 /** Grants (or replaces) a key's roles on a project; the key must belong to the project's organization. */
 export async function assignApiKeyToProject(ctx: AppContext, project: Project, keyId: string, roles: string[]) {
   const key = await orgApiKey(ctx, project.orgId, keyId);

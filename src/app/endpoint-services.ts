@@ -47,6 +47,11 @@ export async function createEndpointService(ctx: AppContext, project: Project, i
   return { ...service, endpointIds: [] };
 }
 
+/** A project's services of one provider, with their endpoint ids (Atlas answers a bare array). */
+export function listEndpointServices(ctx: AppContext, project: Project, provider: CloudProvider): Promise<EndpointServiceWithEndpoints[]> {
+  return ctx.store.listEndpointServices(project.id, provider);
+}
+
 /** A service of the project under the provider named in the path; a mismatch reads as missing. */
 export async function endpointServiceOf(
   ctx: AppContext,

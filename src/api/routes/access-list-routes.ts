@@ -1,5 +1,4 @@
-import { accessListEntry, addAccessListEntries, deleteAccessListEntry } from '../../app/access-lists.ts';
-import { orgApiKey } from '../../app/api-keys.ts';
+import { accessListEntry, addAccessListEntries, deleteAccessListEntry, listAccessList } from '../../app/access-lists.ts';
 import type { AtlasRoute, HandlerInput } from '../route-table.ts';
 import type { RouteContext } from '../server.ts';
 import { accessListEntryView } from '../views/access-list-view.ts';
@@ -19,10 +18,8 @@ const addBody = {
 /** API key IP access lists. */
 export function accessListRoutes(ctx: RouteContext): AtlasRoute[] {
   const view = (input: HandlerInput) => (e: AccessListEntry) => accessListEntryView(baseOf(ctx, input), prefixOf(input), input.params.orgId, e);
-  const list = async (input: HandlerInput) => {
-    await orgApiKey(ctx.app, input.params.orgId, input.params.apiUserId);
-    return pageOf(ctx, input, (page) => ctx.app.store.listAccessList(input.params.apiUserId, page), view(input));
-  };
+  const list = (input: HandlerInput) =>
+    pageOf(ctx, input, (page) => listAccessList(ctx.app, input.params.orgId, input.params.apiUserId, page), view(input));
   const base = '/orgs/:orgId/apiKeys/:apiUserId/accessList';
   return [
     {

@@ -4,6 +4,7 @@ import {
   createProjectApiKey,
   deleteOrgApiKey,
   listOrgApiKeys,
+  listProjectApiKeys,
   orgApiKey,
   unassignApiKey,
   updateOrgApiKey,
@@ -98,7 +99,7 @@ export function apiKeyRoutes(ctx: RouteContext): AtlasRoute[] {
       endpointSet: 'projectApiKeys',
       access: { on: 'project', need: 'read' },
       handler: async (input) =>
-        ok(await pageOf(ctx, input, (page) => ctx.app.store.listProjectApiKeys(input.params.groupId, page), view(input))),
+        ok(await pageOf(ctx, input, (page) => listProjectApiKeys(ctx.app, input.state.project!, page), view(input))),
     },
     {
       method: 'POST',

@@ -2,6 +2,7 @@ import type { AtlasRoute } from '../route-table.ts';
 import type { RouteContext } from '../server.ts';
 import { organizationView } from '../views/organization-view.ts';
 import { projectView } from '../views/project-view.ts';
+import { listOrganizations } from '../../app/organizations.ts';
 import { listProjects } from '../../app/projects.ts';
 import { baseOf, ok, pageOf, prefixOf } from './route-helpers.ts';
 
@@ -14,21 +15,15 @@ export function organizationRoutes(ctx: RouteContext): AtlasRoute[] {
       operationId: 'listOrgs',
       endpointSet: 'organizations',
       access: { on: 'caller' },
-      handler: async (input) => {
-        const orgId = input.state.principal!.orgId;
-        const org = await ctx.app.store.getOrganization(orgId);
-        return ok(
+      handler: async (input) =>
+        ok(
           await pageOf(
             ctx,
             input,
-            async (page) => {
-              const all = org ? [org] : [];
-              return { items: all.slice(page.offset, page.offset + page.limit), total: page.includeCount ? all.length : undefined };
-            },
+            (page) => listOrganizations(ctx.app, input.state.principal!, page),
             (o) => organizationView(baseOf(ctx, input), prefixOf(input), o, false),
           ),
-        );
-      },
+        ),
     },
     {
       method: 'GET',

@@ -2,6 +2,7 @@ import {
   createEndpointService,
   deleteEndpointService,
   endpointServiceOf,
+  listEndpointServices,
   updateEndpointService,
   type CreateServiceInput,
 } from '../../app/endpoint-services.ts';
@@ -89,7 +90,7 @@ export function privateEndpointRoutes(ctx: RouteContext): AtlasRoute[] {
       operationId: 'listPrivateEndpointService',
       endpointSet: set,
       access: read,
-      handler: async (i) => ok((await app.store.listEndpointServices(i.state.project!.id, provider(i.params))).map(endpointServiceView)),
+      handler: async (i) => ok((await listEndpointServices(app, i.state.project!, provider(i.params))).map(endpointServiceView)),
     },
     {
       method: 'GET',
