@@ -24,6 +24,8 @@ export interface Config {
   reconciler: boolean;
   publicUrl?: string;
   nodeId: string;
+  /** Serve Prometheus metrics at /metrics. */
+  metrics: boolean;
 }
 
 export interface ConfigFlags {
@@ -96,5 +98,6 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     reconciler: (env.LINKPLANE_RECONCILER ?? 'on') !== 'off',
     publicUrl: env.LINKPLANE_PUBLIC_URL || undefined,
     nodeId: env.LINKPLANE_NODE_ID ?? `${hostname()}-${process.pid}`,
+    metrics: (env.LINKPLANE_METRICS ?? 'on') !== 'off',
   };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { Metrics } from './api/plugins/metrics.ts';
 import { buildServer } from './api/server.ts';
 import type { AppContext } from './app/app-context.ts';
 import { AuthSubjects } from './app/auth-subjects.ts';
@@ -64,6 +65,7 @@ export async function createLinkplane(config: Config, opts: LinkplaneOptions = {
   const replay = store instanceof PostgresStore ? new PostgresReplayGuard(store.pool, replayTtlMs, now) : new ReplayGuard({ ttlMs: replayTtlMs, now });
   const simulation = new SimulationControl(store, config.simTimeScale, now);
   await simulation.refresh(true);
+  const metrics = config.metrics ? new Metrics() : undefined;
   const reconciler = new Reconciler({
     store,
     driver: new SimulatedCloud(simulation),
@@ -74,6 +76,10 @@ export async function createLinkplane(config: Config, opts: LinkplaneOptions = {
     intervalMs: config.reconcileIntervalMs,
     beforePass: () => simulation.refresh(),
     onError: (err) => server.log.error({ err }, 'reconciler pass failed'),
+    onPass: (applied, seconds) => {
+      metrics?.transitions.inc(applied);
+      metrics?.passes.observe(seconds);
+    },
   });
   let ready = false;
   const server = buildServer({
@@ -86,6 +92,7 @@ export async function createLinkplane(config: Config, opts: LinkplaneOptions = {
     rateLimits: config.rateLimits,
     publicUrl: config.publicUrl,
     admin: { simulation },
+    metrics,
     ready: () => ready,
     logger: opts.logger,
   });

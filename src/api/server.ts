@@ -5,6 +5,7 @@ import type { RateLimiter } from '../app/rate-limiter.ts';
 import type { NonceService } from '../auth/digest.ts';
 import type { ReplayCheck } from '../app/replay-check.ts';
 import { registerErrorHandling, toAtlasError } from './plugins/error-handler.ts';
+import type { Metrics } from './plugins/metrics.ts';
 import { registerBodyParsers } from './plugins/media-type.ts';
 import { registerPipeline } from './plugins/pipeline.ts';
 import { sendAtlas, sendError } from './render.ts';
@@ -23,6 +24,8 @@ export interface ServerDeps {
   rateLimits: false | Record<string, { capacity: number; refillPerMinute: number }>;
   publicUrl?: string;
   admin: AdminDeps;
+  /** Prometheus metrics (served at /metrics) when given. */
+  metrics?: Metrics;
   /** Resolves true once the store is ready (health). */
   ready?: () => boolean;
   logger?: FastifyServerOptions['logger'];
@@ -47,6 +50,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   registerErrorHandling(app);
   registerBodyParsers(app);
   registerPipeline(app, { ...deps, store: deps.app.store, now: deps.app.now });
+
+  deps.metrics?.register(app);
 
   app.get('/health', { config: { access: { on: 'public' } } }, async (_req, reply) => {
     const ok = deps.ready ? deps.ready() : true;

@@ -16,6 +16,8 @@ export interface ReconcilerOptions {
   onError?: (err: unknown) => void;
   /** How long a row whose driver call failed waits before the next look (default 5 s). */
   retryMs?: number;
+  /** Told after each pass that found due rows: how many transitions it applied and how long it took. */
+  onPass?: (applied: number, seconds: number) => void;
   /** Window in which API pokes are merged into one pass (default 10 ms). */
   pokeCoalesceMs?: number;
 }
@@ -112,7 +114,9 @@ export class Reconciler {
         const started = this.o.now();
         const before = await this.o.store.nextDueAt();
         if (before !== null && before <= started) {
+          const t0 = process.hrtime.bigint();
           const n = await this.tick();
+          this.o.onPass?.(n, Number(process.hrtime.bigint() - t0) / 1e9);
           busy = n >= this.o.batch;
         }
       } catch (err) {
