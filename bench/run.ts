@@ -663,7 +663,7 @@ async function main(): Promise<number> {
   if (problems.length) report.notes.push(...problems.map((p) => `PROBLEM: ${p}`));
   report.notes.push(
     'Latencies are measured per request from autocannon hrtime (µs resolution); the fixed-rate runs use autocannon overallRate, which releases each connection\'s share at the start of every second (bursts), so their p99 is conservative.',
-    'The create-endpoint runs write every endpoint into one service; each create and each GET endpoint also reads the service with all its endpoint ids, so their cost grows with the service (see the "its service holds N endpoints" row).',
+    'The create-endpoint runs write every endpoint into one service; the "its service holds N endpoints" row checks that reading one endpoint does not grow with its service (endpoint operations read the service row alone).',
     'Peak RSS is the V8 heap growing under allocation (the 100-row store peaks as high or higher); the live heap after a full GC stays near 25-30 MB. The tsx loader adds about 33 MB to every server started with node --import tsx.',
   );
   if (process.env.LINKPLANE_BENCH_PG_URL) {
