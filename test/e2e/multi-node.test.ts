@@ -313,7 +313,7 @@ if (!PG_URL) {
         };
         const workers = Array.from({ length: 6 }, worker);
 
-        // Wait until the victim holds leases (it claimed rows and is working on them), freeze it so
+        // Wait until the victim has acknowledged creates and holds leases (it claimed rows and is working on them), freeze it so
         // the moment cannot pass, note what it holds, and kill it.
         const held = async () =>
           (
@@ -340,8 +340,10 @@ if (!PG_URL) {
         };
         let orphans: Awaited<ReturnType<typeof held>> = [];
         const watchUntil = Date.now() + 15_000;
+        const victimAcked = () => acked.some((a) => a.node === victim.nodeId);
         while (Date.now() < watchUntil && made < 400) {
-          if ((await held()).length > 0) {
+          // only once the victim has acknowledged work of its own, so its death can lose something
+          if (victimAcked() && (await held()).length > 0) {
             victim.pause();
             await pollUntil('the paused node\'s statements to finish', async () => ((await victimBusy()) ? undefined : true), {
               timeoutMs: 5000,
