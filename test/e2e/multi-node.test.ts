@@ -2,15 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.ts';
+import { createDatabase, PG_URL, withPostgres, type TestDatabase } from '../support/postgres.ts';
 import {
-  createDatabase,
   DigestClient,
   pollUntil,
   startCluster,
   type Cluster,
   type NodeProcess,
   type Res,
-  type TestDatabase,
 } from '../support/cluster.ts';
 
 /**
@@ -24,8 +23,6 @@ import {
  * Needs LINKPLANE_TEST_PG_URL (an admin URL; the test creates and drops its own database).
  */
 
-const PG_URL = process.env.LINKPLANE_TEST_PG_URL ?? '';
-const CI = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
 const LEASE_MS = 1000;
 const V2 = '/api/atlas/v2';
 
@@ -65,16 +62,7 @@ function endpointOf(provider: Provider, n: number): { body: Record<string, unkno
 const servicePath = (g: string, p: Provider, id: string) => `${V2}/groups/${g}/privateEndpoint/${p}/endpointService/${id}`;
 const endpointPath = (g: string, p: Provider, sid: string, eid: string) => `${servicePath(g, p, sid)}/endpoint/${encodeURIComponent(eid)}`;
 
-if (!PG_URL) {
-  if (CI) {
-    test('multi-node on PostgreSQL', () => {
-      assert.fail('CI is set but LINKPLANE_TEST_PG_URL is not: the multi-node tests must run in CI (.ci/run starts a server)');
-    });
-  } else {
-    console.log('multi-node e2e skipped: set LINKPLANE_TEST_PG_URL=postgres://… (or run .ci/run) to start three nodes on PostgreSQL');
-    test('multi-node on PostgreSQL', { skip: 'LINKPLANE_TEST_PG_URL not set' }, () => {});
-  }
-} else {
+withPostgres('multi-node on PostgreSQL', () => {
   describe('three linkplane nodes on one PostgreSQL database', { timeout: 60_000 }, () => {
     let db: TestDatabase | undefined;
     let cluster: Cluster | undefined;
@@ -115,7 +103,7 @@ if (!PG_URL) {
     };
 
     before(async () => {
-      db = await createDatabase(PG_URL);
+      db = await createDatabase(PG_URL, 'lp_e2e');
       sql = new pg.Pool({ connectionString: db.url, max: 2, application_name: 'linkplane-test-observer' });
       sql.on('error', () => {});
       cluster = await startCluster(3, {
@@ -456,7 +444,7 @@ if (!PG_URL) {
       assert.deepEqual(codes, [0, 0]);
     });
   });
-}
+});
 
 function countBy(rs: readonly Res[]): Record<number, number> {
   const out: Record<number, number> = {};

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
 import { MemoryRateLimiter, type TokenResult } from '../../src/app/rate-limiter.ts';
 import { PostgresRateLimiter } from '../../src/store/postgres/postgres-rate-limiter.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import { createDatabase, withPostgres, type TestDatabase } from '../support/postgres.ts';
 
 /**
  * The database-backed rate limiter: token buckets shared by several nodes (here: two limiter
@@ -13,23 +12,11 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
  * mandatory in CI.
  */
 
-const PG_URL = process.env.LINKPLANE_TEST_PG_URL ?? '';
-const CI = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
 const T0 = Date.UTC(2026, 11, 4, 12, 0, 0);
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: PG_URL, application_name: 'linkplane-test-admin' });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
-if (PG_URL) {
+withPostgres('PostgresRateLimiter', () => {
   describe('PostgresRateLimiter: token buckets shared through PostgreSQL', () => {
-    const name = `lp_test_${randomBytes(6).toString('hex')}`;
+    let db: TestDatabase;
     let nodeA: PostgresStore;
     let nodeB: PostgresStore;
     let a: PostgresRateLimiter;
@@ -38,12 +25,10 @@ if (PG_URL) {
     const bucket = () => `privateEndpoints:bucket-${++n}`;
 
     before(async () => {
-      await admin((c) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`));
-      const url = new URL(PG_URL);
-      url.pathname = `/${name}`;
+      db = await createDatabase();
       // Two nodes: two pools, each migrating (the second finds nothing to do).
-      nodeA = await PostgresStore.open(url.toString(), { poolSize: 10, applicationName: 'linkplane-test-a' });
-      nodeB = await PostgresStore.open(url.toString(), { poolSize: 10, applicationName: 'linkplane-test-b' });
+      nodeA = await PostgresStore.open(db.url, { poolSize: 10, applicationName: 'linkplane-test-a' });
+      nodeB = await PostgresStore.open(db.url, { poolSize: 10, applicationName: 'linkplane-test-b' });
       a = new PostgresRateLimiter(nodeA.pool);
       b = new PostgresRateLimiter(nodeB.pool);
     });
@@ -51,7 +36,7 @@ if (PG_URL) {
     after(async () => {
       await nodeA?.close();
       await nodeB?.close();
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
+      await db?.drop();
     });
 
     test('migration 3 creates the unlogged table rate_limit_buckets(bucket TEXT PRIMARY KEY, tokens DOUBLE PRECISION, updated_at BIGINT)', async () => {
@@ -168,11 +153,4 @@ if (PG_URL) {
       assert.deepEqual(await b.take(k, 3, 0, T0), { allowed: true, remaining: 2, retryAfterSeconds: 0 });
     });
   });
-} else if (CI) {
-  test('PostgresRateLimiter', () => {
-    assert.fail('CI is set but LINKPLANE_TEST_PG_URL is not: the PostgreSQL rate limiter tests must run in CI (.ci/run starts a server)');
-  });
-} else {
-  console.log('PostgresRateLimiter tests skipped (LINKPLANE_TEST_PG_URL not set)');
-  test('PostgresRateLimiter', { skip: 'LINKPLANE_TEST_PG_URL not set' }, () => {});
-}
+});

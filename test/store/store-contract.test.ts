@@ -1,6 +1,5 @@
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.ts';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { storeContract } from './store-contract.ts';
+import { createDatabase, PG_URL, withPostgres, type TestDatabase } from '../support/postgres.ts';
 
 /**
  * The store contract against both engines: SQLite always (a temp file per suite), PostgreSQL when
@@ -67,39 +67,8 @@ describe('sqlite: migrations and openStore', () => {
 
 // ---- PostgreSQL ---------------------------------------------------------------------------------
 
-const PG_URL = process.env.LINKPLANE_TEST_PG_URL ?? '';
-const CI = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
-
-if (PG_URL) {
-  const databases = new Map<Store, { name: string; url: string }>();
-
-  const admin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
-    const c = new pg.Client({ connectionString: PG_URL, application_name: 'linkplane-test-admin' });
-    await c.connect();
-    try {
-      return await fn(c);
-    } finally {
-      await c.end();
-    }
-  };
-
-  const createDatabase = async (): Promise<{ name: string; url: string }> => {
-    const name = `lp_test_${randomBytes(6).toString('hex')}`;
-    await admin((c) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`));
-    const url = new URL(PG_URL);
-    url.pathname = `/${name}`;
-    return { name, url: url.toString() };
-  };
-
-  const dropDatabase = async (name: string): Promise<void> => {
-    await admin(async (c) => {
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-      } catch {
-        await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)}`); // before PostgreSQL 13
-      }
-    });
-  };
+withPostgres('store contract: PostgreSQL half', () => {
+  const databases = new Map<Store, TestDatabase>();
 
   storeContract(
     'postgres',
@@ -110,7 +79,7 @@ if (PG_URL) {
       return store;
     },
     async (store) => {
-      await dropDatabase(databases.get(store)!.name);
+      await databases.get(store)!.drop();
       databases.delete(store);
     },
     async (store) => PostgresStore.open(databases.get(store)!.url, { poolSize: 10, applicationName: 'linkplane-test-peer' }),
@@ -152,7 +121,7 @@ if (PG_URL) {
         await viaAlt.close();
       } finally {
         for (const s of stores) await s.close();
-        await dropDatabase(db.name);
+        await db.drop();
       }
     });
 
@@ -162,11 +131,4 @@ if (PG_URL) {
       await assert.rejects(PostgresStore.open(url.toString(), { poolSize: 1 }), /ECONNREFUSED/);
     });
   });
-} else if (CI) {
-  test('store contract: PostgreSQL half', () => {
-    assert.fail('CI is set but LINKPLANE_TEST_PG_URL is not: the PostgreSQL half of the store contract must run in CI (.ci/run starts a server)');
-  });
-} else {
-  console.log('store contract: PostgreSQL half skipped (LINKPLANE_TEST_PG_URL not set)');
-  test('store contract: PostgreSQL half', { skip: 'LINKPLANE_TEST_PG_URL not set' }, () => {});
-}
+});

@@ -2,7 +2,6 @@
  * Several real `linkplane serve` processes on one PostgreSQL database, and a digest client that
  * spreads its requests over them. For the multi-node end-to-end tests (not a test file itself).
  *
- * - `createDatabase(adminUrl)`: a fresh `lp_e2e_<random>` database; `drop()` removes it.
  * - `startCluster(n, opts)`: n nodes (own ports, same database and bootstrap key, distinct node ids),
  *   each waited for until GET /health answers 200; `stop` (SIGTERM), `kill9`, `pause` (SIGSTOP).
  *   Children still alive when the test process exits are SIGKILLed.
@@ -12,45 +11,10 @@
  *   a new challenge only when a 401 comes back).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { BOOT_PRIVATE, BOOT_PUBLIC, delay, startServer, V2_ACCEPT, type ServerProcess } from './process.ts';
 
 export { BOOT_PRIVATE, BOOT_PUBLIC, V2_ACCEPT, delay, pollUntil } from './process.ts';
 export const REALM = 'MMS Public API';
-
-// ---- database --------------------------------------------------------------------------------------
-
-export interface TestDatabase {
-  name: string;
-  url: string;
-  drop(): Promise<void>;
-}
-
-async function withAdmin<T>(adminUrl: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: adminUrl, application_name: 'linkplane-test-admin' });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
-/** A fresh database on the server `adminUrl` names (its database is only used to create and drop). */
-export async function createDatabase(adminUrl: string, prefix = 'lp_e2e'): Promise<TestDatabase> {
-  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
-  await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`));
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    name,
-    url: url.toString(),
-    drop: () =>
-      withAdmin(adminUrl, async (c) => {
-        await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-      }),
-  };
-}
 
 // ---- processes -------------------------------------------------------------------------------------
 

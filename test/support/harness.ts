@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLinkplane, type Linkplane } from '../../src/linkplane.ts';
-import { createDatabase } from './cluster.ts';
+import { createDatabase } from './postgres.ts';
 
 export const BOOT_PUBLIC = 'bootpub1';
 export const BOOT_PRIVATE = '0b0b0b0b-1111-4222-8333-444444444444';
