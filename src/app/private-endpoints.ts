@@ -1,8 +1,7 @@
 import { isIP } from 'node:net';
 import type { CloudProvider } from '../domain/cloud-provider.ts';
 import { atlasError } from '../domain/errors.ts';
-import { initialEndpointStatus } from '../domain/lifecycle.ts';
-import type { PrivateEndpoint } from '../domain/private-endpoint.ts';
+import { initialPrivateEndpoint, type PrivateEndpoint } from '../domain/private-endpoint.ts';
 import type { Project } from '../domain/project.ts';
 import type { AppContext } from './app-context.ts';
 import { endpointServiceRecordOf } from './endpoint-services.ts';
@@ -85,26 +84,18 @@ export async function createPrivateEndpoint(
   const service = await endpointServiceRecordOf(ctx, project, provider, serviceId);
   const endpointId = checkEndpointInput(provider, input, service.portMappingEnabled === true);
   const now = ctx.now();
-  const status = initialEndpointStatus(provider);
-  const endpoint: PrivateEndpoint = {
+  const endpoint = initialPrivateEndpoint({
     serviceId,
     projectId: project.id,
     provider,
     endpointId,
-    status,
-    errorMessage: null,
-    deleteRequested: false,
-    privateEndpointIPAddress: provider === 'AZURE' ? (input.privateEndpointIPAddress ?? null) : null,
-    privateEndpointConnectionName: null,
-    gcpProjectId: provider === 'GCP' ? (input.gcpProjectId ?? null) : null,
-    endpoints:
-      provider === 'GCP' ? (input.endpoints ?? []).map((e) => ({ endpointName: e.endpointName!, ipAddress: e.ipAddress!, status: 'INITIATING' })) : [],
-    portMappingEnabled: provider === 'GCP' ? service.portMappingEnabled === true : null,
-    createdAt: now,
-    statusSince: now,
-    version: 1,
-    nextReconcileAt: now,
-  };
+    now,
+    privateEndpointIPAddress: input.privateEndpointIPAddress,
+    gcpProjectId: input.gcpProjectId,
+    forwardingRules: input.endpoints?.map((e) => ({ endpointName: e.endpointName!, ipAddress: e.ipAddress! })),
+    portMappingEnabled: service.portMappingEnabled === true,
+  });
+
   switch (await ctx.store.insertPrivateEndpoint(endpoint)) {
     case 'ok':
       return endpoint;

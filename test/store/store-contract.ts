@@ -6,7 +6,7 @@ import type { CloudProvider } from '../../src/domain/cloud-provider.ts';
 import { initialEndpointService, type EndpointService } from '../../src/domain/endpoint-service.ts';
 import type { FaultRule } from '../../src/domain/fault-rule.ts';
 import type { Organization } from '../../src/domain/organization.ts';
-import type { PrivateEndpoint } from '../../src/domain/private-endpoint.ts';
+import { initialPrivateEndpoint, type PrivateEndpoint } from '../../src/domain/private-endpoint.ts';
 import type { Project } from '../../src/domain/project.ts';
 import { endpointKey, type PageRequest, type Store } from '../../src/store/store.ts';
 
@@ -942,21 +942,9 @@ function service(projectId: string, over: Partial<EndpointService> = {}): Endpoi
 
 function endpoint(s: EndpointService, endpointId: string, over: Partial<PrivateEndpoint> = {}): PrivateEndpoint {
   return {
-    serviceId: s.id,
-    projectId: s.projectId,
-    provider: s.provider,
-    endpointId,
+    ...initialPrivateEndpoint({ serviceId: s.id, projectId: s.projectId, provider: s.provider, endpointId, now: 2_000 }),
     status: 'PENDING_ACCEPTANCE',
-    errorMessage: null,
-    deleteRequested: false,
-    privateEndpointIPAddress: null,
-    privateEndpointConnectionName: null,
-    gcpProjectId: null,
-    endpoints: [],
     portMappingEnabled: null,
-    createdAt: 2_000,
-    statusSince: 2_000,
-    version: 1,
     nextReconcileAt: null,
     ...over,
   };

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planEndpoint, planService } from '../../src/reconciler/plan.ts';
 import { initialEndpointService, type EndpointService } from '../../src/domain/endpoint-service.ts';
-import type { PrivateEndpoint } from '../../src/domain/private-endpoint.ts';
+import { initialPrivateEndpoint, type PrivateEndpoint } from '../../src/domain/private-endpoint.ts';
 import type { CloudProvider } from '../../src/domain/cloud-provider.ts';
 import { canTransitionEndpoint, canTransitionService, type EndpointStatus, type ServiceStatus } from '../../src/domain/lifecycle.ts';
 import type { EndpointObservation, ServiceObservation } from '../../src/providers/driver.ts';
@@ -44,26 +44,18 @@ function service(over: Partial<EndpointService> = {}): EndpointService {
 function endpoint(over: Partial<PrivateEndpoint> = {}): PrivateEndpoint {
   const provider = over.provider ?? 'AWS';
   return deepFreeze({
-    serviceId: '6a793f68c0eb9e7a17715835',
-    projectId: '6a793f63c0eb9e7a177153f5',
-    provider,
-    endpointId: 'vpce-0d00c26273372c6ef',
+    ...initialPrivateEndpoint({
+      serviceId: '6a793f68c0eb9e7a17715835',
+      projectId: '6a793f63c0eb9e7a177153f5',
+      provider,
+      endpointId: 'vpce-0d00c26273372c6ef',
+      now: NOW - 10_000,
+      forwardingRules: [
+        { endpointName: 'g-0', ipAddress: '10.0.0.4' },
+        { endpointName: 'g-1', ipAddress: '10.0.0.5' },
+      ],
+    }),
     status: 'PENDING_ACCEPTANCE',
-    errorMessage: null,
-    deleteRequested: false,
-    privateEndpointIPAddress: null,
-    privateEndpointConnectionName: null,
-    gcpProjectId: null,
-    endpoints:
-      provider === 'GCP'
-        ? [
-            { endpointName: 'g-0', ipAddress: '10.0.0.4', status: 'INITIATING' },
-            { endpointName: 'g-1', ipAddress: '10.0.0.5', status: 'INITIATING' },
-          ]
-        : [],
-    portMappingEnabled: provider === 'GCP' ? false : null,
-    createdAt: NOW - 10_000,
-    statusSince: NOW - 10_000,
     version: 2,
     nextReconcileAt: NOW,
     ...over,

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_ERRORS, SimulatedCloud, type SimulationView } from '../../src/providers/simulated/simulated-cloud.ts';
 import { initialEndpointService, type EndpointService } from '../../src/domain/endpoint-service.ts';
-import type { PrivateEndpoint } from '../../src/domain/private-endpoint.ts';
+import { initialPrivateEndpoint, type PrivateEndpoint } from '../../src/domain/private-endpoint.ts';
 import type { FaultRule } from '../../src/domain/fault-rule.ts';
 import type { CloudProvider } from '../../src/domain/cloud-provider.ts';
 import type { ServiceObservation } from '../../src/providers/driver.ts';
@@ -27,27 +27,22 @@ function service(provider: CloudProvider, over: Partial<EndpointService> = {}): 
 }
 
 function endpoint(provider: CloudProvider, over: Partial<PrivateEndpoint> = {}): PrivateEndpoint {
+  const endpointId = {
+    AWS: 'vpce-0d00c26273372c6ef',
+    AZURE: '/subscriptions/4e133d35-e734-4380-a565-c0945535da37/resourceGroups/my-rg/providers/Microsoft.Network/privateEndpoints/pe1',
+    GCP: 'google-endpoint-group',
+  }[provider];
   return {
-    serviceId: '6a7940612c88faeba59bf3c4',
-    projectId: PROJECT,
-    provider,
-    endpointId: {
-      AWS: 'vpce-0d00c26273372c6ef',
-      AZURE: '/subscriptions/4e133d35-e734-4380-a565-c0945535da37/resourceGroups/my-rg/providers/Microsoft.Network/privateEndpoints/pe1',
-      GCP: 'google-endpoint-group',
-    }[provider],
-    status: provider === 'AWS' ? 'PENDING_ACCEPTANCE' : 'INITIATING',
-    errorMessage: null,
-    deleteRequested: false,
-    privateEndpointIPAddress: provider === 'AZURE' ? '10.0.0.4' : null,
-    privateEndpointConnectionName: null,
-    gcpProjectId: provider === 'GCP' ? 'p-abcdefghij0123456789abcd' : null,
-    endpoints: provider === 'GCP' ? [{ endpointName: 'google-endpoint-group-0', ipAddress: '10.0.0.4', status: 'INITIATING' }] : [],
-    portMappingEnabled: provider === 'GCP' ? false : null,
-    createdAt: T0,
-    statusSince: T0,
-    version: 1,
-    nextReconcileAt: T0,
+    ...initialPrivateEndpoint({
+      serviceId: '6a7940612c88faeba59bf3c4',
+      projectId: PROJECT,
+      provider,
+      endpointId,
+      now: T0,
+      privateEndpointIPAddress: '10.0.0.4',
+      gcpProjectId: 'p-abcdefghij0123456789abcd',
+      forwardingRules: [{ endpointName: 'google-endpoint-group-0', ipAddress: '10.0.0.4' }],
+    }),
     ...over,
   };
 }
